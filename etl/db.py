@@ -1,0 +1,46 @@
+"""Where the database lives and how it is opened.
+
+Readers open the file read-only; loads build a new file beside it and swap it in atomically
+(see etl/load.py), so a reader never sees half a load.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_DIR = ROOT / "data" / "reference"
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+DEFAULT_DB = ROOT / "data" / "r2589.duckdb"
+DB_ENV = "R2589_DB"
+
+
+def default_db_path() -> Path:
+    """The database path: $R2589_DB if set, else data/r2589.duckdb."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def connect_read(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection (many processes may hold one at once)."""
+    return duckdb.connect(str(path or default_db_path()), read_only=True)
+
+
+def init_db(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the storage schema and (re)load the committed reference tables."""
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    for table, file in (
+        ("ref_countries", "countries.csv"),
+        ("ref_missions", "missions.csv"),
+        ("ref_mission_aliases", "mission_aliases.csv"),
+    ):
+        path = REFERENCE_DIR / file
+        if not path.exists():
+            continue
+        con.execute(f"delete from {table}")  # noqa: S608 - table names are ours
+        con.execute(
+            f"insert into {table} by name select * from read_csv(?, header=true, all_varchar=false)",  # noqa: S608
+            [str(path)],
+        )
