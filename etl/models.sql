@@ -1,0 +1,373 @@
+-- Model tables: the only tables metrics/ reads (besides reference and provenance).
+-- Rebuilt after every load and by the demo generator (etl.models.build_models), idempotent.
+-- Owned by the metrics work; definitions of every number live in metrics/catalogue.py.
+--
+-- Layers: fact_incidents (one row per incident) -> fact_cases (one row per national case file,
+-- via the macro fact_cases_as_of so any past date can be recomputed from the stage history)
+-- -> rollups (small tables at mission x month grain that headline numbers read).
+
+-- ---------------------------------------------------------------- macros
+-- Outcome of one case (CPJ impunity-index style), from person counts and stage dates as they
+-- stood on the as-of date. Judgment events: convicted, convicted_in_absentia, acquitted.
+--   full_justice    at least one person convicted in person, nobody convicted in absentia only,
+--                   nobody acquitted (everyone judged was convicted and is in custody)
+--   partial_justice at least one conviction, but also acquittals or convictions in absentia
+--                   (or convictions in absentia only)
+--   impunity        closed without prosecution with no conviction, or judged with no conviction
+--                   (all acquitted)
+--   pending         none of the above: the case is open and no judgment has been given
+create or replace macro r2589_case_outcome(convicted_present, convicted_absentia, acquitted, closed_without_prosecution) as
+    case
+        when coalesce(convicted_present, 0) > 0
+             and coalesce(convicted_absentia, 0) = 0
+             and coalesce(acquitted, 0) = 0 then 'full_justice'
+        when coalesce(convicted_present, 0) + coalesce(convicted_absentia, 0) > 0 then 'partial_justice'
+        when coalesce(acquitted, 0) > 0 or closed_without_prosecution then 'impunity'
+        else 'pending'
+    end;
+
+-- Order of stages along the justice chain: breaks ties between events of the same day when
+-- choosing the current stage.
+create or replace macro r2589_stage_rank(stage) as
+    case stage
+        when 'notified' then 1
+        when 'investigation_opened' then 2
+        when 'suspect_identified' then 3
+        when 'arrest' then 4
+        when 'detention' then 5
+        when 'charges' then 6
+        when 'trial_opened' then 7
+        when 'acquitted' then 8
+        when 'convicted_in_absentia' then 9
+        when 'convicted' then 10
+        when 'sentence' then 11
+        when 'appeal' then 12
+        when 'closed_without_prosecution' then 13
+        else 0
+    end;
+
+-- ---------------------------------------------------------------- fact_incidents
+-- Grain: one row per incident in case tracking. verified = verification 'confirmed'.
+-- killed/injured/detained/abducted count victims by outcome; a victim recorded as 'released'
+-- counts as abducted when the act was an abduction, else as detained (and in `released`).
+create or replace table fact_incidents as
+with
+victim_counts as (
+    select
+        v.incident_id,
+        count(*) filter (where v.outcome = 'killed') as killed,
+        count(*) filter (where v.outcome = 'injured') as injured,
+        count(*) filter (where v.outcome = 'detained'
+            or (v.outcome = 'released' and i.act_type <> 'abduction')) as detained,
+        count(*) filter (where v.outcome = 'abducted'
+            or (v.outcome = 'released' and i.act_type = 'abduction')) as abducted,
+        count(*) filter (where v.outcome = 'released') as released,
+        count(*) as victims,
+        count(*) filter (where v.gender = 'F') as victims_f,
+        count(*) filter (where v.gender = 'M') as victims_m,
+        count(*) filter (where v.gender not in ('F', 'M')) as victims_unknown,
+        list_sort(list_distinct(list(v.nationality) filter (
+            where v.personnel_category in ('Military', 'Police', 'Military Observer')))) as uniformed_nationalities,
+        list_sort(list_distinct(list(v.nationality) filter (
+            where v.personnel_category not in ('Military', 'Police', 'Military Observer')))) as civilian_nationalities,
+        list_sort(list_distinct(list(v.nationality))) as nationalities,
+        list_sort(list_distinct(list(trim(v.personnel_category)))) as personnel_types,
+        list_sort(list_distinct(list(case when v.gender in ('F', 'M') then v.gender else 'unknown' end))) as genders
+    from victims as v
+    join incidents as i on i.incident_id = v.incident_id
+    group by v.incident_id
+),
+case_counts as (
+    select incident_id, count(*) as n_cases
+    from cases
+    group by incident_id
+),
+notification_firsts as (
+    select incident_id, min(sent_at) as first_notified_at, min(answer_received_on) as first_answer_on
+    from notifications
+    group by incident_id
+),
+final as (
+    select
+        i.incident_id,
+        i.occurred_at,
+        cast(i.occurred_at as date) as incident_date,
+        year(i.occurred_at) as year,
+        cast(date_trunc('month', i.occurred_at) as date) as month,
+        i.mission_code,
+        i.host_state,
+        coalesce(m.kind = 'pko', false) as is_pko,
+        i.act_type,
+        i.verification,
+        i.verification = 'confirmed' as verified,
+        i.lat,
+        i.lon,
+        i.admin_area,
+        coalesce(vc.killed, 0) as killed,
+        coalesce(vc.injured, 0) as injured,
+        coalesce(vc.detained, 0) as detained,
+        coalesce(vc.abducted, 0) as abducted,
+        coalesce(vc.released, 0) as released,
+        coalesce(vc.victims, 0) as victims,
+        coalesce(vc.victims_f, 0) as victims_f,
+        coalesce(vc.victims_m, 0) as victims_m,
+        coalesce(vc.victims_unknown, 0) as victims_unknown,
+        coalesce(vc.uniformed_nationalities, []::varchar[]) as uniformed_nationalities,
+        coalesce(vc.civilian_nationalities, []::varchar[]) as civilian_nationalities,
+        coalesce(vc.nationalities, []::varchar[]) as nationalities,
+        coalesce(vc.personnel_types, []::varchar[]) as personnel_types,
+        coalesce(vc.genders, []::varchar[]) as genders,
+        coalesce(cc.n_cases, 0) as n_cases,
+        nf.first_notified_at,
+        nf.first_answer_on,
+        -- hours from the incident to the first notification (para 8); null if never notified
+        date_diff('minute', i.occurred_at, nf.first_notified_at) / 60.0 as notification_delay_hours,
+        i.synthetic
+    from incidents as i
+    left join ref_missions as m on m.mission_code = i.mission_code
+    left join victim_counts as vc on vc.incident_id = i.incident_id
+    left join case_counts as cc on cc.incident_id = i.incident_id
+    left join notification_firsts as nf on nf.incident_id = i.incident_id
+)
+select * from final;
+
+-- ---------------------------------------------------------------- fact_cases
+-- Grain: one row per national case file, as it stood on date `as_of` (events dated on or before
+-- it; cases whose first event, or incident if no event, is after it are left out).
+-- fact_cases is this macro at the end of time; metrics call it directly for past dates.
+create or replace macro fact_cases_as_of(as_of) as table
+with
+stage_firsts as (
+    select
+        e.case_id,
+        min(e.event_date) as first_event_on,
+        max(e.event_date) as last_event_on,
+        arg_max(e.stage, date_diff('day', date '1900-01-01', e.event_date) * 100 + r2589_stage_rank(e.stage)) as current_stage,
+        min(e.event_date) filter (where e.stage = 'notified') as notified_on,
+        min(e.event_date) filter (where e.stage = 'investigation_opened') as investigation_opened_on,
+        min(e.event_date) filter (where e.stage = 'suspect_identified') as suspect_identified_on,
+        min(e.event_date) filter (where e.stage = 'arrest') as arrest_on,
+        min(e.event_date) filter (where e.stage = 'detention') as detention_on,
+        min(e.event_date) filter (where e.stage = 'charges') as charges_on,
+        min(e.event_date) filter (where e.stage = 'trial_opened') as trial_opened_on,
+        min(e.event_date) filter (where e.stage = 'convicted') as convicted_on,
+        min(e.event_date) filter (where e.stage = 'convicted_in_absentia') as convicted_in_absentia_on,
+        min(e.event_date) filter (where e.stage = 'acquitted') as acquitted_on,
+        min(e.event_date) filter (where e.stage = 'sentence') as sentence_on,
+        min(e.event_date) filter (where e.stage = 'appeal') as appeal_on,
+        min(e.event_date) filter (where e.stage = 'closed_without_prosecution') as closed_without_prosecution_on,
+        -- an event without a person count concerns at least one person
+        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'arrest'), 0) as persons_arrested,
+        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'convicted'), 0) as persons_convicted_present,
+        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'convicted_in_absentia'), 0) as persons_convicted_in_absentia,
+        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'acquitted'), 0) as persons_acquitted
+    from case_events as e
+    where e.event_date <= as_of
+    group by e.case_id
+),
+suspect_counts as (
+    select
+        case_id,
+        count(*) as suspects,
+        count(*) filter (where gender = 'F') as suspects_f,
+        count(*) filter (where gender = 'M') as suspects_m,
+        count(*) filter (where gender not in ('F', 'M')) as suspects_unknown
+    from suspects
+    group by case_id
+),
+joined as (
+    select
+        c.case_id,
+        c.incident_id,
+        c.state,
+        c.authority,
+        i.occurred_at,
+        i.incident_date,
+        i.year,
+        i.month,
+        i.mission_code,
+        i.host_state,
+        i.is_pko,
+        i.act_type,
+        i.verification,
+        i.verified,
+        i.killed,
+        i.injured,
+        i.detained,
+        i.abducted,
+        i.uniformed_nationalities,
+        i.civilian_nationalities,
+        i.nationalities,
+        i.personnel_types,
+        i.genders,
+        s.first_event_on,
+        coalesce(s.first_event_on, i.incident_date) as opened_on,
+        s.last_event_on,
+        s.current_stage,
+        s.notified_on,
+        s.investigation_opened_on,
+        s.suspect_identified_on,
+        s.arrest_on,
+        s.detention_on,
+        s.charges_on,
+        s.trial_opened_on,
+        s.convicted_on,
+        s.convicted_in_absentia_on,
+        s.acquitted_on,
+        s.sentence_on,
+        s.appeal_on,
+        s.closed_without_prosecution_on,
+        -- prosecuted: charges brought or trial opened (a judgment implies both)
+        least(s.charges_on, s.trial_opened_on, s.convicted_on, s.convicted_in_absentia_on, s.acquitted_on) as prosecuted_on,
+        least(s.convicted_on, s.convicted_in_absentia_on, s.acquitted_on) as judgment_on,
+        least(s.convicted_on, s.convicted_in_absentia_on) as first_conviction_on,
+        -- a suspect is identified when named, arrested or prosecuted
+        least(s.suspect_identified_on, s.arrest_on, s.detention_on, s.charges_on, s.trial_opened_on,
+              s.convicted_on, s.convicted_in_absentia_on, s.acquitted_on) as suspects_identified_on,
+        coalesce(s.persons_arrested, 0) as persons_arrested,
+        coalesce(s.persons_convicted_present, 0) + coalesce(s.persons_convicted_in_absentia, 0) as persons_convicted,
+        coalesce(s.persons_convicted_present, 0) as persons_convicted_present,
+        coalesce(s.persons_convicted_in_absentia, 0) as persons_convicted_in_absentia,
+        coalesce(s.persons_acquitted, 0) as persons_acquitted,
+        coalesce(sc.suspects, 0) as suspects,
+        coalesce(sc.suspects_f, 0) as suspects_f,
+        coalesce(sc.suspects_m, 0) as suspects_m,
+        coalesce(sc.suspects_unknown, 0) as suspects_unknown,
+        r2589_case_outcome(
+            s.persons_convicted_present, s.persons_convicted_in_absentia, s.persons_acquitted,
+            s.closed_without_prosecution_on is not null
+        ) as outcome,
+        i.synthetic
+    from cases as c
+    join fact_incidents as i on i.incident_id = c.incident_id
+    left join stage_firsts as s on s.case_id = c.case_id
+    left join suspect_counts as sc on sc.case_id = c.case_id
+    where coalesce(s.first_event_on, i.incident_date) <= as_of
+      and i.incident_date <= as_of
+)
+select * from joined;
+
+create or replace table fact_cases as
+select * from fact_cases_as_of(date '9999-12-31');
+
+-- ---------------------------------------------------------------- fact_persons (view)
+-- Grain: one row per person: register record (every snapshot) or case-tracking victim.
+-- A view: read only for periods that do not align with months or past as-of dates; headline
+-- numbers read rollup_persons. Register rows: outcome 'killed', verified true, act_type null,
+-- host_state = the mission's primary host (null for headquarters). Tracking rows: victims,
+-- snapshot_date null, incident_type 'Malicious Act' (case tracking records malicious acts); a
+-- victim recorded as 'released' counts as abducted after an abduction, else as detained.
+create or replace view fact_persons as
+select
+    'register' as source,
+    r.snapshot_date,
+    r.mission_code,
+    m.primary_host as host_state,
+    coalesce(m.kind = 'pko', false) as is_pko,
+    r.incident_date,
+    year(r.incident_date) as year,
+    cast(date_trunc('month', r.incident_date) as date) as month,
+    r.incident_type,
+    cast(null as varchar) as act_type,
+    coalesce(r.nationality_iso3, 'unknown') as nationality,
+    trim(r.personnel_type) as personnel_type,
+    case when r.gender in ('F', 'M') then r.gender else 'unknown' end as gender,
+    'killed' as outcome,
+    true as verified
+from register_records as r
+left join ref_missions as m on m.mission_code = r.mission_code
+union all
+select
+    'tracking' as source,
+    cast(null as date) as snapshot_date,
+    i.mission_code,
+    i.host_state,
+    i.is_pko,
+    i.incident_date,
+    i.year,
+    i.month,
+    'Malicious Act' as incident_type,
+    i.act_type,
+    v.nationality,
+    trim(v.personnel_category) as personnel_type,
+    case when v.gender in ('F', 'M') then v.gender else 'unknown' end as gender,
+    case
+        when v.outcome = 'released' and i.act_type = 'abduction' then 'abducted'
+        when v.outcome = 'released' then 'detained'
+        else v.outcome
+    end as outcome,
+    i.verified
+from victims as v
+join fact_incidents as i on i.incident_id = v.incident_id;
+
+-- ---------------------------------------------------------------- rollup_persons
+-- Grain: source (register | tracking) x snapshot_date x mission_code x host_state x is_pko x
+-- year x month x incident_type x act_type x nationality x personnel_type x gender x outcome x
+-- verified, with `persons` (fact_persons counted at month grain).
+create or replace table rollup_persons as
+select
+    source, snapshot_date, mission_code, host_state, is_pko, year, month, incident_type,
+    act_type, nationality, personnel_type, gender, outcome, verified,
+    count(*) as persons
+from fact_persons
+group by all;
+
+-- ---------------------------------------------------------------- rollup_incidents
+-- Grain: mission_code x host_state x is_pko x year x month x act_type x verified, with incident
+-- counts, persons harmed and notification timing (para 8). Headline incident numbers read this.
+create or replace table rollup_incidents as
+select
+    mission_code,
+    host_state,
+    is_pko,
+    year,
+    month,
+    act_type,
+    verified,
+    count(*) as incidents,
+    sum(killed) as killed_tracked,
+    sum(injured) as injured,
+    sum(detained) as detained,
+    sum(abducted) as abducted,
+    sum(victims) as victims,
+    sum(victims_f) as victims_f,
+    sum(victims_m) as victims_m,
+    sum(victims_unknown) as victims_unknown,
+    count(*) filter (where first_notified_at is not null) as notified,
+    count(*) filter (where notification_delay_hours <= 24) as notified_24h,
+    count(*) filter (where notification_delay_hours <= 72) as notified_72h,
+    count(*) filter (where n_cases > 0) as with_case
+from fact_incidents
+group by all;
+
+-- ---------------------------------------------------------------- rollup_cases
+-- Grain: mission_code x host_state x state x is_pko x year x month x act_type x verified, with
+-- case counts by stage reached, persons and outcome (as of the end of the data).
+create or replace table rollup_cases as
+select
+    mission_code,
+    host_state,
+    state,
+    is_pko,
+    year,
+    month,
+    act_type,
+    verified,
+    count(*) as cases,
+    count(*) filter (where investigation_opened_on is not null) as investigated,
+    count(*) filter (where suspects_identified_on is not null) as suspects_identified,
+    count(*) filter (where arrest_on is not null) as arrested,
+    count(*) filter (where prosecuted_on is not null) as prosecuted,
+    count(*) filter (where judgment_on is not null) as judged,
+    count(*) filter (where first_conviction_on is not null) as convicted_cases,
+    count(*) filter (where closed_without_prosecution_on is not null) as closed_without_prosecution,
+    sum(persons_arrested) as persons_arrested,
+    sum(persons_convicted) as persons_convicted,
+    sum(persons_acquitted) as persons_acquitted,
+    sum(suspects) as suspects,
+    count(*) filter (where outcome = 'full_justice') as full_justice,
+    count(*) filter (where outcome = 'partial_justice') as partial_justice,
+    count(*) filter (where outcome = 'impunity') as impunity,
+    count(*) filter (where outcome = 'pending') as pending
+from fact_cases
+group by all;
