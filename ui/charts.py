@@ -1,0 +1,206 @@
+"""Plotly figures in the house style: Okabe–Ito colours, fixed gender colours, large type.
+
+Nothing is encoded by colour alone: bars carry text labels, lines carry markers of different
+shapes and the legend, and every chart is shown beside its table (ui.layout.chart_with_table).
+Figures are offline: `PLOTLY_CONFIG` points Plotly's geo base maps at the local topojson and the
+mode bar never offers a cloud upload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+    "#999999",  # grey
+    "#332288",  # indigo (Tol), an eleventh mission still gets a distinct colour
+]
+# Fixed across every chart: women, men, unknown (unknown is always shown, never dropped).
+GENDER_COLOURS = {"F": "#CC79A7", "M": "#0072B2", "unknown": "#999999"}
+GENDER_PATTERNS = {"F": "", "M": "/", "unknown": "."}
+OUTCOME_COLOURS = {
+    "full_justice": "#009E73",
+    "partial_justice": "#56B4E9",
+    "impunity": "#D55E00",
+    "pending": "#999999",
+}
+VICTIM_COLOURS = {
+    "killed": "#000000",
+    "injured": "#E69F00",
+    "detained": "#0072B2",
+    "abducted": "#CC79A7",
+}
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "topojsonURL": "/app/static/topojson/",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def base_layout(
+    fig: go.Figure, *, height: int = 380, large: bool = False, legend: bool = True
+) -> go.Figure:
+    size = 18 if large else 14
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        font={"size": size, "family": "Source Sans Pro, Arial, sans-serif", "color": "#1f2328"},
+        colorway=OKABE_ITO,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        hoverlabel={"font_size": size},
+        separators=None,
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
+    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#888")
+    return fig
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands characters for the language (fr: ',' and U+202F)."""
+    return ",\u202f" if lang == "fr" else ".,"
+
+
+def colour_map(values: Sequence[object]) -> dict[object, str]:
+    """A stable colour per category (sorted order), so a mission keeps its colour across charts."""
+    return {v: OKABE_ITO[i % len(OKABE_ITO)] for i, v in enumerate(sorted(set(values), key=str))}
+
+
+def hbar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    *,
+    colours: Sequence[str] | str = "#0072B2",
+    customdata: Sequence[object] | None = None,
+    hover: str | None = None,
+    height: int = 380,
+    large: bool = False,
+    lang: str = "en",
+) -> go.Figure:
+    """Horizontal bars, first label on top, with the formatted value written on each bar."""
+    fig = go.Figure(
+        go.Bar(
+            y=list(labels),
+            x=list(values),
+            orientation="h",
+            text=list(texts),
+            textposition="auto",
+            marker_color=colours,
+            customdata=list(customdata) if customdata is not None else None,
+            hovertemplate=hover or "%{y}: %{text}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    base_layout(fig, height=height, large=large, legend=False)
+    fig.update_layout(separators=separators(lang))
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(showticklabels=False)
+    return fig
+
+
+def lines(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str | None,
+    *,
+    series_label: dict[object, str] | None = None,
+    colours: dict[object, str] | None = None,
+    y_title: str = "",
+    x_title: str = "",
+    percent: bool = False,
+    height: int = 380,
+    large: bool = False,
+    lang: str = "en",
+    step: bool = False,
+) -> go.Figure:
+    """One line per series, each with its own marker and dash so colour is not the only cue."""
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else list(df.groupby(series, sort=True))
+    colours = colours or colour_map([g for g, _ in groups])
+    for i, (key, part) in enumerate(groups):
+        name = (series_label or {}).get(key, str(key)) if key is not None else y_title
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                name=name,
+                mode="lines+markers" if len(part) <= 60 else "lines",
+                line={
+                    "color": colours.get(key, OKABE_ITO[i % len(OKABE_ITO)]),
+                    "dash": DASHES[i % len(DASHES)],
+                    "shape": "hv" if step else "linear",
+                    "width": 3 if large else 2,
+                },
+                marker={"symbol": MARKERS[i % len(MARKERS)], "size": 8 if large else 6},
+                customdata=[key] * len(part),
+            )
+        )
+    base_layout(fig, height=height, large=large, legend=series is not None)
+    fig.update_layout(separators=separators(lang), hovermode="x unified")
+    fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=".0%" if percent else ",d")
+    fig.update_xaxes(title=x_title)
+    return fig
+
+
+def stacked_bars(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    stack: str,
+    *,
+    stack_label: dict[object, str],
+    colours: dict[object, str],
+    patterns: dict[object, str] | None = None,
+    order: Sequence[object] | None = None,
+    horizontal: bool = False,
+    height: int = 380,
+    large: bool = False,
+    lang: str = "en",
+    text: str | None = None,
+) -> go.Figure:
+    """Bars stacked by a category with fixed colours and (optionally) fill patterns."""
+    fig = go.Figure()
+    keys = list(order) if order is not None else sorted(df[stack].unique(), key=str)
+    for key in keys:
+        part = df[df[stack] == key]
+        if part.empty:
+            continue
+        kwargs = (
+            {"x": part[y], "y": part[x], "orientation": "h"}
+            if horizontal
+            else {"x": part[x], "y": part[y]}
+        )
+        fig.add_trace(
+            go.Bar(
+                name=stack_label.get(key, str(key)),
+                marker_color=colours.get(key, "#999999"),
+                marker_pattern_shape=(patterns or {}).get(key, ""),
+                text=part[text] if text else None,
+                textposition="inside",
+                customdata=[key] * len(part),
+                **kwargs,
+            )
+        )
+    base_layout(fig, height=height, large=large)
+    fig.update_layout(barmode="stack", separators=separators(lang))
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return fig

@@ -1,0 +1,168 @@
+"""Building blocks that pages compose: KPI tiles with their definition one click away, tables
+with CSV/XLSX downloads, and charts that always come with their table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.charts import PLOTLY_CONFIG
+from ui.export import file_stem, to_csv_bytes, to_xlsx_bytes
+from ui.i18n import t
+
+UNIT_LABELS = {
+    "en": {
+        "incident": "incident",
+        "person": "person",
+        "case": "case file",
+        "activity": "activity",
+        "notification": "notification",
+    },
+    "fr": {
+        "incident": "incident",
+        "person": "personne",
+        "case": "dossier",
+        "activity": "activité",
+        "notification": "notification",
+    },
+}
+
+
+def metric_entry(key: str) -> Any | None:
+    try:
+        from metrics.catalogue import BY_KEY
+    except ImportError:
+        return None
+    return BY_KEY.get(key)
+
+
+def metric_label(key: str, lang: str) -> str:
+    m = metric_entry(key)
+    if m is None:
+        return t(key, lang)
+    return m.label_fr if lang == "fr" else m.label_en
+
+
+def definition_text(key: str, lang: str) -> str:
+    """The catalogue's definition of a metric: description, numerator, denominator, unit."""
+    m = metric_entry(key)
+    if m is None:
+        return ""
+    desc = m.description_fr if lang == "fr" else m.description_en
+    lines = [desc, "", f"- {t('common.numerator', lang)}: {m.numerator}"]
+    if m.denominator:
+        lines.append(f"- {t('common.denominator', lang)}: {m.denominator}")
+    lines.append(
+        f"- {t('common.unit', lang)}: {UNIT_LABELS.get(lang, UNIT_LABELS['en']).get(m.unit, m.unit)}"
+    )
+    return "\n".join(lines)
+
+
+def kpi(
+    key: str,
+    value_text: str,
+    lang: str,
+    *,
+    delta_text: str | None = None,
+    delta_color: str = "off",
+    label_text: str | None = None,
+) -> None:
+    """A KPI tile; its definition (hover or tap the ? icon) comes from the metric catalogue."""
+    st.metric(
+        label_text or metric_label(key, lang),
+        value_text,
+        delta=delta_text,
+        delta_color=delta_color,
+        help=definition_text(key, lang) or None,
+        border=True,
+    )
+
+
+def definitions_popover(keys: Sequence[str], lang: str, *, label_text: str | None = None) -> None:
+    """'Definition' button listing the catalogue entries behind a chart or table."""
+    with st.popover(label_text or t("common.definition", lang)):
+        for key in keys:
+            st.markdown(f"**{metric_label(key, lang)}**")
+            st.markdown(definition_text(key, lang))
+
+
+def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
+    """CSV (UTF-8 with BOM) and XLSX of exactly the table shown (formulas neutralised).
+
+    The bytes are made only when clicked (callable data, on_click='ignore': no rerun).
+    """
+    stem = file_stem(name)
+    c1, c2, _ = st.columns([1, 1, 4])
+    with c1:
+        st.download_button(
+            t("common.download_csv", lang),
+            data=lambda: to_csv_bytes(df),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key=f"{key}-csv",
+            on_click="ignore",
+        )
+    with c2:
+        st.download_button(
+            t("common.download_xlsx", lang),
+            data=lambda: to_xlsx_bytes(df, sheet_name=stem),
+            file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx",
+            on_click="ignore",
+        )
+
+
+def table(
+    df: pd.DataFrame,
+    name: str,
+    lang: str,
+    *,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+    height: int | str = "auto",
+    on_select: str | Callable | None = None,
+    selection_mode: str = "single-row",
+) -> Any:
+    """A table with its downloads. Returns the selection event when on_select is given."""
+    kwargs: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": column_config,
+        "height": height,
+        "key": key,
+    }
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode=selection_mode)
+    event = st.dataframe(df, **kwargs)
+    downloads(df, name, lang, key=f"dl-{key}")
+    return event
+
+
+def chart(
+    fig: go.Figure,
+    df: pd.DataFrame,
+    name: str,
+    lang: str,
+    *,
+    key: str,
+    on_select: str | Callable | None = None,
+    column_config: Mapping[str, Any] | None = None,
+    selection_mode: Sequence[str] | str = ("points",),
+) -> Any:
+    """A Plotly chart followed by its table (collapsed) with downloads."""
+    kwargs: dict[str, Any] = {"config": PLOTLY_CONFIG, "key": key, "theme": None}
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode=selection_mode)
+    event = st.plotly_chart(fig, **kwargs)
+    with st.expander(t("common.show_table", lang)):
+        table(df, name, lang, key=f"{key}-table", column_config=column_config)
+    return event
+
+
+def localise_columns(df: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Rename columns to the reader's language (only those listed)."""
+    return df.rename(columns={k: v for k, v in names.items() if k in df.columns})

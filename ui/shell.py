@@ -1,0 +1,196 @@
+"""What every page shares: language, the database on first start, the header with data status,
+the demo banner, and the page context that pages use to fetch their numbers.
+
+Pages call, first thing:
+
+    scope = require_page("overview")      # ui.auth: server-side identity and permission
+    page = begin_page("overview", scope)  # header, status line, banner; page.lang, page.filters
+
+and then only present what `page.metric(...)` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from access.scope import Scope
+from metrics.filters import Filters
+from ui import data
+from ui.filters import current_filters
+from ui.formatting import fmt_date
+from ui.i18n import LANGS, resolve_lang, t
+
+LANG_KEY = "ui_lang"
+LANG_NAMES = {"en": "English", "fr": "Français"}
+
+
+# ---------------------------------------------------------------------------- language
+def current_lang() -> str:
+    """?lang= first (a shared link keeps its language), then the browser's locale."""
+    if LANG_KEY not in st.session_state:
+        query = st.query_params.get("lang")
+        try:
+            locale = st.context.locale
+        except Exception:  # no browser context (bare script)
+            locale = None
+        st.session_state[LANG_KEY] = resolve_lang(query, locale)
+    lang = st.session_state[LANG_KEY]
+    return lang if lang in LANGS else "en"
+
+
+def language_switch() -> str:
+    """EN/FR switch at the top of the sidebar; the choice is written to ?lang=."""
+    current_lang()
+    with st.sidebar:
+        st.segmented_control(
+            t("lang.label", st.session_state[LANG_KEY]),
+            options=list(LANGS),
+            format_func=LANG_NAMES.get,
+            key=LANG_KEY,
+            required=True,
+        )
+    lang = current_lang()
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    return lang
+
+
+# ---------------------------------------------------------------------------- database
+@st.cache_resource(show_spinner=False)
+def _build_demo_once(path: str) -> str:
+    """Build the demo database once per process (concurrent first sessions wait for it)."""
+    from etl.demo import build_demo
+
+    build_demo(path, seed=2589, scale=1.0)
+    return path
+
+
+def ensure_database(lang: str) -> None:
+    if data.database_exists():
+        return
+    from etl.db import default_db_path
+
+    with st.spinner(t("banner.no_db", lang)):
+        _build_demo_once(str(default_db_path()))
+
+
+# ---------------------------------------------------------------------------- page context
+@dataclass(frozen=True)
+class PageContext:
+    key: str
+    scope: Scope
+    lang: str
+    filters: Filters
+
+    @property
+    def large(self) -> bool:
+        """Projector mode for briefing screens."""
+        return self.scope.aggregates_only
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def metric(self, name: str, filters: Filters | None = None, **kwargs: Any) -> Any:
+        """metrics.<name> for this scope and the filters in force (cached by every input)."""
+        return data.metric(name, self.scope, self.filters if filters is None else filters, **kwargs)
+
+    def metric_unfiltered(self, name: str, **kwargs: Any) -> Any:
+        return data.metric(name, self.scope, None, **kwargs)
+
+
+PROJECTOR_CSS = """
+<style>
+  html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+  [data-testid="stMetricValue"] { font-size: 3rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+</style>
+"""
+
+
+def begin_page(key: str, scope: Scope) -> PageContext:
+    """Header of every page: title, the question it answers, data status, demo banner."""
+    lang = current_lang()
+    page = PageContext(key=key, scope=scope, lang=lang, filters=current_filters())
+    if page.large:
+        st.html(PROJECTOR_CSS)
+    st.title(t(f"page.{key}", lang))
+    st.markdown(f"**{t(f'question.{key}', lang)}**")
+    status_line(page)
+    return page
+
+
+def status_line(page: PageContext) -> None:
+    """'Last updated', 'verified up to', register snapshot; demo banner when data is synthetic."""
+    try:
+        status = page.metric_unfiltered("data_status")
+    except Exception:  # the page still renders; the status line says nothing rather than lie
+        status = None
+    lang = page.lang
+    if not status:
+        return
+    get = status.get if isinstance(status, dict) else lambda k, d=None: getattr(status, k, d)
+    parts = [
+        f"{t('status.last_updated', lang)}: **{fmt_date(get('last_updated'), lang)}**",
+        f"{t('status.verified_up_to', lang)}: **{fmt_date(get('verified_up_to'), lang)}**",
+        f"{t('status.register_snapshot', lang)}: **{fmt_date(get('register_snapshot'), lang)}**",
+    ]
+    if page.filters.as_of:
+        parts.append(f"{t('status.as_of', lang)}: **{fmt_date(page.filters.as_of, lang)}**")
+    st.caption(" · ".join(parts))
+    if get("synthetic"):
+        st.warning(t("banner.demo", lang))
+
+
+# ---------------------------------------------------------------------------- filter choices
+@st.cache_data(show_spinner=False)
+def _reference_names() -> tuple[dict, dict, dict]:
+    """Mission and country names (EN/FR) from the committed reference tables."""
+    import pandas as pd
+
+    from etl.db import REFERENCE_DIR
+
+    missions = pd.read_csv(REFERENCE_DIR / "missions.csv", keep_default_na=False)
+    countries = pd.read_csv(REFERENCE_DIR / "countries.csv", keep_default_na=False)
+    mission_hosts = {
+        r.mission_code: [h for h in str(r.host_states).split(";") if h]
+        for r in missions.itertuples()
+    }
+    mission_names = {
+        lang: dict(zip(missions.mission_code, missions[f"name_{lang}"], strict=True))
+        for lang in LANGS
+    }
+    country_names = {
+        lang: dict(zip(countries.iso3, countries[f"name_{lang}"], strict=True)) for lang in LANGS
+    }
+    return mission_names, country_names, mission_hosts
+
+
+def mission_name(code: str, lang: str) -> str:
+    return _reference_names()[0][lang].get(code, code)
+
+
+def country_name(iso3: str, lang: str) -> str:
+    return _reference_names()[1][lang].get(iso3, iso3)
+
+
+def filter_choices(
+    scope: Scope | None, lang: str
+) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """Valid values of the mission / host State / nationality filters, with display names."""
+    mission_names, country_names, mission_hosts = _reference_names()
+    missions = sorted(mission_names[lang])
+    hosts = sorted(
+        {h for hs in mission_hosts.values() for h in hs},
+        key=lambda c: country_names[lang].get(c, c),
+    )
+    nats = sorted(country_names[lang], key=lambda c: country_names[lang][c])
+    options = {"mission": missions, "host": hosts, "nat": nats}
+    names = {
+        "mission": {c: c for c in missions},
+        "host": {c: country_names[lang].get(c, c) for c in hosts},
+        "nat": {c: country_names[lang].get(c, c) for c in nats},
+    }
+    return options, names
