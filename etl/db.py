@@ -29,17 +29,23 @@ def connect_read(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnec
 
 
 def init_db(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the storage schema and (re)load the committed reference tables."""
+    """Create the storage schema and (re)load the committed reference tables.
+
+    Children are emptied before parents (ref_mission_aliases references ref_missions) and
+    parents filled first. Run it outside a transaction: DuckDB rejects deleting a mission and
+    the aliases that reference it within one transaction.
+    """
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    for table, file in (
+    tables = (
         ("ref_countries", "countries.csv"),
         ("ref_missions", "missions.csv"),
         ("ref_mission_aliases", "mission_aliases.csv"),
-    ):
-        path = REFERENCE_DIR / file
-        if not path.exists():
-            continue
+        ("ref_country_aliases", "country_aliases.csv"),
+    )
+    present = [(t, REFERENCE_DIR / f) for t, f in tables if (REFERENCE_DIR / f).exists()]
+    for table, _ in reversed(present):
         con.execute(f"delete from {table}")  # noqa: S608 - table names are ours
+    for table, path in present:
         con.execute(
             f"insert into {table} by name select * from read_csv(?, header=true, all_varchar=false)",  # noqa: S608
             [str(path)],

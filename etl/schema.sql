@@ -34,6 +34,13 @@ create table if not exists ref_countries (
     name_fr varchar not null
 );
 
+-- One row per nationality label of the register that carries no ISO3 code in some rows
+-- (e.g. 'Viet Nam', 'ZZ [Undetermined]'); loads fill nationality_iso3 from it.
+create table if not exists ref_country_aliases (
+    label varchar primary key,
+    iso3 varchar not null
+);
+
 -- ---------------------------------------------------------------- provenance
 -- One row per file loaded. sha256 is unique: loading the same bytes again is a no-op.
 create sequence if not exists load_batch_seq start 1;
