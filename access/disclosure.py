@@ -1,20 +1,375 @@
-"""Disclosure control applied to every result before it leaves metrics/ (STUB, see issue 5).
+"""Disclosure control applied to every result before it leaves metrics/ (policy: access/policy.py).
 
-- `visible_columns(scope, columns)`: the columns this scope may see (policy in access/policy.py).
-- `protect_counts(df, scope, count_columns)`: small-number suppression with complementary
-  suppression, for every role below headquarters.
+Three functions, one contract each:
+
+- `visible_columns(scope, columns, kind="aggregate")`: the columns this scope may see, in the
+  given order. Safe on its own: a field visible only row by row (admin area for a State that is
+  host State *and* something else) is dropped here; `redact` keeps it where allowed.
+  ``kind="rows"`` (case lists, case pages, map points, row exports) raises `AccessDenied` for
+  roles without row-level access (briefing).
+- `redact(df, scope, kind="rows")`: `df` with withheld columns removed and row-level rules
+  applied (admin area blanked on rows outside a host State's territory).
+- `protect_counts(df, scope, count_columns, threshold=None, *, dims=None, additive=(), rates=None)`:
+  small-number protection with complementary suppression (algorithm below). Returns a copy in
+  which every suppressed count cell is ``<NA>`` (nullable Int64), rates derived from a suppressed
+  count are ``<NA>`` too, and ``attrs["disclosure"]`` records which cells were suppressed and why,
+  and which totals may be shown. `display_counts` turns it into "<5" / "x" strings for tables
+  and exports; charts plot the NA as a gap. Tables, charts, map aggregates and exports all take
+  the same protected frame, so they cannot disagree.
+
+Algorithm (documented in docs/access.md):
+
+1. Primary suppression: for every role below headquarters, a count ``1 <= n < threshold`` is
+   suppressed, shown "<5". Zero is shown (it identifies nobody).
+2. Sibling groups: the cells of one count column that share all dimension values but one (each
+   marginal total along each dimension), all cells of a column (grand total), and, for
+   ``additive`` column sets (e.g. victims_f, victims_m, victims_unknown), the cells of one row.
+   Every group total is assumed to be public (another chart may show it).
+3. Audit: a reader knows each visible value, that a "<5" cell lies in [1, t-1], that an "x" cell
+   lies in [t, smallest visible non-zero sibling], and every group total. Interval bounds are
+   propagated through all groups until nothing tightens. A hidden cell whose interval holds a
+   single integer is derivable.
+4. Complementary suppression: for each group holding a derivable cell, the smallest visible
+   non-zero sibling is suppressed too (shown "x"); then audit again, until no hidden cell is
+   derivable. If a group has no visible non-zero sibling left, its total is marked unsafe
+   (``attrs["disclosure"]["totals"][column]`` is None for the grand total, and
+   ``unsafe_groups`` lists the others): the caller must not show it.
+5. Rates (``rates={"rate_col": ["num_col", "den_col"]}``) are suppressed wherever one of their
+   counts is suppressed.
+
+Bounds propagation is exact for one-dimensional tables and for a single count per cell; for
+tables with several dimensions it is a sound approximation of the linear-programming audit that
+statistical offices use (tests/test_access_suppression.py checks two-dimensional tables against
+an exact LP audit).
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 import pandas as pd
 
+from access import settings
+from access.policy import ALL, OWN_TERRITORY, field_for_column, row_level_allowed
 from access.scope import Scope
 
+PRIMARY = "primary"
+SECONDARY = "secondary"
 
-def visible_columns(scope: Scope, columns: list[str]) -> list[str]:
-    return list(columns)
+# Columns that look like a person's name even if a metric forgot to declare them.
+_PERSONAL_NAME = re.compile(r"(^|_)full_name$|^(victim|suspect|focal_point|witness)_name$")
 
 
-def protect_counts(df: pd.DataFrame, scope: Scope, count_columns: list[str]) -> pd.DataFrame:
-    return df
+class AccessDenied(PermissionError):
+    """The scope may not see this kind of result at all (e.g. row-level data for briefing)."""
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def _field_visibility(scope: Scope, column: str) -> str:
+    rule = field_for_column(column)
+    if rule is None:
+        if _PERSONAL_NAME.search(column) and scope.role != "hq":
+            return "none"
+        return ALL
+    return rule.visibility[scope.role]
+
+
+def _host_only(scope: Scope) -> bool:
+    return bool(scope.host_states) and not (scope.contributing_states or scope.nationality_states)
+
+
+def check_kind(scope: Scope, kind: str) -> None:
+    if kind not in ("aggregate", "rows"):
+        raise ValueError(f"kind must be 'aggregate' or 'rows', got {kind!r}")
+    if kind == "rows" and not row_level_allowed(scope):
+        raise AccessDenied(f"role {scope.role!r} sees aggregates only, not row-level data")
+
+
+def visible_columns(scope: Scope, columns: Iterable[str], kind: str = "aggregate") -> list[str]:
+    """The columns of `columns` this scope may see (order kept)."""
+    check_kind(scope, kind)
+    out = []
+    for column in columns:
+        v = _field_visibility(scope, column)
+        if v == ALL or (v == OWN_TERRITORY and scope.role == "member_state" and _host_only(scope)):
+            out.append(column)
+    return out
+
+
+def redact(df: pd.DataFrame, scope: Scope, kind: str = "rows") -> pd.DataFrame:
+    """`df` with withheld columns dropped and row-level field rules applied."""
+    check_kind(scope, kind)
+    keep = []
+    blank_outside_territory = []
+    for column in df.columns:
+        v = _field_visibility(scope, column)
+        if v == ALL:
+            keep.append(column)
+        elif v == OWN_TERRITORY and scope.role == "member_state" and scope.host_states:
+            if _host_only(scope):
+                keep.append(column)
+            elif "host_state" in df.columns:
+                keep.append(column)
+                blank_outside_territory.append(column)
+    out = df[keep].copy()
+    if blank_outside_territory:
+        outside = ~out["host_state"].isin(scope.host_states)
+        for column in blank_outside_territory:
+            out[column] = out[column].astype("object").where(~outside, None)
+    return out
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def _groups(
+    frame: pd.DataFrame, dims: Sequence[str], n_cols: int, additive_idx: list[list[int]]
+) -> list[np.ndarray]:
+    """Sibling groups as arrays of flat cell ids (row * n_cols + col)."""
+    n_rows = len(frame)
+    positions = np.arange(n_rows)
+    row_sets: list[np.ndarray] = [positions]  # grand total
+    seen = {()}
+    for d in dims:
+        others = tuple(x for x in dims if x != d)
+        if others in seen:
+            continue
+        seen.add(others)
+        keys = frame[list(others)].astype("string").fillna("\x00NA").agg("\x1f".join, axis=1)
+        for _, idx in pd.Series(positions).groupby(keys.to_numpy(), sort=False):
+            if len(idx) > 1:
+                row_sets.append(idx.to_numpy())
+    groups = [rows * n_cols + k for k in range(n_cols) for rows in row_sets]
+    for cols in additive_idx:
+        cols_arr = np.array(cols)
+        groups.extend(r * n_cols + cols_arr for r in range(n_rows))
+    return groups
+
+
+def _others_sum(values: np.ndarray) -> np.ndarray:
+    """For each element, the sum of the other elements (inf-aware: inf - inf never happens)."""
+    infinite = np.isinf(values)
+    n_inf = infinite.sum()
+    finite_sum = values[~infinite].sum()
+    return np.where(
+        infinite,
+        np.inf if n_inf > 1 else finite_sum,
+        np.inf if n_inf > 0 else finite_sum - np.where(infinite, 0.0, values),
+    )
+
+
+def _audit(
+    val: np.ndarray, state: np.ndarray, groups: list[np.ndarray], known: list[bool], t: int
+) -> np.ndarray:
+    """Flat ids of hidden cells whose value a reader can work out (interval of one integer)."""
+    hidden = state > 0
+    lo = np.where(state == 1, 1.0, np.where(state == 2, float(t), 0.0))
+    hi = np.where(state == 1, float(t - 1), np.inf)
+    # A complementary cell was chosen as the smallest visible non-zero sibling: the reader may
+    # infer it is no larger than any visible non-zero sibling.
+    for g in groups:
+        g2 = g[state[g] == 2]
+        if len(g2):
+            vis = val[g][(state[g] == 0) & (val[g] > 0)]
+            if len(vis):
+                hi[g2] = np.minimum(hi[g2], vis.min())
+    active = [g for g, k in zip(groups, known, strict=True) if k and hidden[g].any()]
+    for _ in range(50):
+        tightened = False
+        for g in active:
+            h = g[hidden[g]]
+            s = val[g].sum() - val[g][~hidden[g]].sum()  # hidden sum, known from the total
+            others_lo = lo[h].sum() - lo[h]
+            new_lo = np.maximum(lo[h], s - _others_sum(hi[h]))
+            new_hi = np.minimum(hi[h], s - others_lo)
+            if (new_lo > lo[h] + 1e-9).any() or (new_hi < hi[h] - 1e-9).any():
+                lo[h], hi[h] = new_lo, new_hi
+                tightened = True
+        if not tightened:
+            break
+    return np.flatnonzero(hidden & (np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1))
+
+
+def protect_counts(
+    df: pd.DataFrame,
+    scope: Scope,
+    count_columns: Sequence[str],
+    threshold: int | None = None,
+    *,
+    dims: Sequence[str] | None = None,
+    additive: Sequence[Sequence[str]] = (),
+    rates: dict[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """Small-number protection with complementary suppression (see the module docstring).
+
+    `dims` are the columns that identify a cell (default: every column that is neither a count,
+    a rate nor a float); `additive` lists sets of count columns that add up to a shown total.
+    For headquarters the frame is returned unchanged (a copy), with the same attrs.
+    """
+    t = int(threshold or settings.suppression_threshold())
+    rates = dict(rates or {})
+    count_columns = [c for c in count_columns if c in df.columns]
+    out = df.copy()
+    info: dict = {
+        "threshold": t,
+        "applied": bool(scope.suppress_small_counts),
+        "count_columns": list(count_columns),
+        "cells": {},  # column -> {row position: "primary" | "secondary"}
+        "totals": {},  # column -> grand total, or None when it would reveal a hidden cell
+        "unsafe_groups": [],
+    }
+    raw = out[count_columns].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy()
+    for k, c in enumerate(count_columns):
+        info["totals"][c] = _as_int(np.nansum(raw[:, k]))
+    if not scope.suppress_small_counts or out.empty or not count_columns:
+        out.attrs["disclosure"] = info
+        return out
+
+    if dims is None:
+        dims = [
+            c
+            for c in out.columns
+            if c not in count_columns and c not in rates and not pd.api.types.is_float_dtype(out[c])
+        ]
+    dims = list(dims)
+    n_rows, n_cols = raw.shape
+    val = np.nan_to_num(raw.reshape(-1), nan=0.0)
+    state = np.zeros(n_rows * n_cols, dtype=np.int8)  # 0 shown, 1 primary, 2 secondary
+    state[(val >= 1) & (val < t)] = 1
+    col_pos = {c: i for i, c in enumerate(count_columns)}
+    additive_idx = [[col_pos[c] for c in cols if c in col_pos] for cols in additive]
+    additive_idx = [cols for cols in additive_idx if len(cols) > 1]
+    groups = _groups(out, dims, n_cols, additive_idx)
+    known = [True] * len(groups)
+    member: dict[int, list[int]] = {}
+    for gi, g in enumerate(groups):
+        for cell in g:
+            member.setdefault(int(cell), []).append(gi)
+
+    for _ in range(n_rows * n_cols + 1):
+        derivable = _audit(val, state, groups, known, t)
+        if len(derivable) == 0:
+            break
+        acted: set[int] = set()
+        acted_groups: set[int] = set()
+        for cell in derivable:
+            if acted_groups.intersection(member[int(cell)]):
+                continue  # a sibling was just suppressed: audit again before doing more
+            best = None  # (value, cell) of the smallest visible non-zero sibling
+            for gi in member[int(cell)]:
+                if not known[gi]:
+                    continue
+                g = groups[gi]
+                cand = g[(state[g] == 0) & (val[g] > 0)]
+                if len(cand):
+                    j = cand[np.argmin(val[cand])]
+                    if best is None or val[j] < best[0]:
+                        best = (val[j], int(j))
+            if best is not None:
+                state[best[1]] = 2
+                acted.add(best[1])
+                acted_groups.update(member[best[1]])
+            else:
+                for gi in member[int(cell)]:
+                    known[gi] = False  # the total of this group must not be shown
+                acted.add(-1)
+                acted_groups.update(member[int(cell)])
+        if not acted:
+            break
+
+    for gi, g in enumerate(groups):
+        if not known[gi]:
+            cols = sorted({count_columns[int(c) % n_cols] for c in g})
+            rows = sorted({int(c) // n_cols for c in g})
+            if len(rows) == n_rows and len(cols) == 1:
+                info["totals"][cols[0]] = None
+            info["unsafe_groups"].append({"columns": cols, "rows": rows})
+
+    state2 = state.reshape(n_rows, n_cols)
+    for k, c in enumerate(count_columns):
+        series = pd.to_numeric(out[c], errors="coerce")
+        integral = series.dropna().eq(series.dropna().round()).all()
+        series = series.astype("Int64" if integral else "Float64")
+        series[state2[:, k] > 0] = pd.NA
+        out[c] = series
+        info["cells"][c] = {
+            int(r): (PRIMARY if state2[r, k] == 1 else SECONDARY)
+            for r in np.flatnonzero(state2[:, k])
+        }
+    for rate, sources in rates.items():
+        if rate in out.columns:
+            hit = np.zeros(n_rows, dtype=bool)
+            for s in sources:
+                if s in col_pos:
+                    hit |= state2[:, col_pos[s]] > 0
+            out[rate] = pd.to_numeric(out[rate], errors="coerce").astype("Float64")
+            out.loc[hit, rate] = pd.NA
+    out.attrs["disclosure"] = info
+    return out
+
+
+def _as_int(x: float):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def protected_total(df: pd.DataFrame, column: str):
+    """The grand total of `column` for a frame from `protect_counts`, or None when showing it
+    would reveal a suppressed cell."""
+    info = df.attrs.get("disclosure")
+    if info is None:
+        raise ValueError("frame did not come from protect_counts")
+    return info["totals"].get(column)
+
+
+def suppressed_mask(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Boolean frame: True where a count cell is suppressed (primary or complementary)."""
+    info = df.attrs.get("disclosure") or {}
+    columns = list(columns or info.get("count_columns") or [])
+    return pd.DataFrame({c: df[c].isna() for c in columns}, index=df.index)
+
+
+def marker(kind: str, threshold: int) -> str:
+    return f"<{threshold}" if kind == PRIMARY else "x"
+
+
+def display_counts(df: pd.DataFrame, fmt=None) -> pd.DataFrame:
+    """A copy for tables and exports: suppressed counts as "<5" (small) or "x" (withheld to
+    protect a small count), other counts formatted with `fmt` (default str)."""
+    info = df.attrs.get("disclosure")
+    if info is None:
+        raise ValueError("frame did not come from protect_counts")
+    t = info["threshold"]
+    fmt = fmt or (lambda v: str(v))
+    out = df.copy()
+    for c in info["count_columns"]:
+        cells = info["cells"].get(c, {})
+        values = []
+        for pos, v in enumerate(df[c].tolist()):
+            if pos in cells:
+                values.append(marker(cells[pos], t))
+            elif v is pd.NA or v is None or (isinstance(v, float) and math.isnan(v)):
+                values.append("")
+            else:
+                values.append(fmt(v))
+        out[c] = pd.Series(values, index=df.index, dtype="string")
+    return out
+
+
+LEGEND = {
+    "en": "<{t}: fewer than {t} (between 1 and {tm}); x: withheld so that a small number cannot "
+    "be worked out from totals",
+    "fr": "<{t} : moins de {t} (entre 1 et {tm}) ; x : masqué pour qu'un petit effectif ne puisse "
+    "pas être déduit des totaux",
+}
+
+
+def legend(lang: str = "en", threshold: int | None = None) -> str:
+    t = threshold or settings.suppression_threshold()
+    return LEGEND["fr" if lang == "fr" else "en"].format(t=t, tm=t - 1)
