@@ -28,12 +28,14 @@ st.set_page_config(
 
 lang = language_switch()
 ensure_database(lang)
-scope = auth.current_scope()
+# Sign-in (ui.auth): shows the sign-in screen and stops until a user is signed in.
+scope = auth.require_sign_in() if hasattr(auth, "require_sign_in") else auth.current_scope()
 pages = navigation_pages(scope, lang)
 if not pages:
-    # not signed in (or no page for this role): ui.auth shows the sign-in and stops
-    st.info(t("auth.refused", lang))
+    st.error(t("auth.refused", lang))
     st.stop()
+if hasattr(auth, "render_account"):
+    auth.render_account(scope)
 page = st.navigation(pages, position="sidebar", expanded=True)
 options, names = filter_choices(scope, lang)
 sidebar_filters(lang, options, names)

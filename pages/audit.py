@@ -1,4 +1,4 @@
-"""Audit log (headquarters only): who signed in, viewed cases, exported data or was refused."""
+"""Audit log (headquarters): who signed in, viewed cases, exported data or was refused."""
 
 from ui.auth import require_page
 
@@ -6,32 +6,34 @@ scope = require_page("audit")
 
 import streamlit as st  # noqa: E402 - the guard runs before anything else
 
-from access.audit import EVENTS, read_audit, verify_chain  # noqa: E402
-from ui.auth import t as auth_t  # noqa: E402
+from ui.formatting import fmt_int  # noqa: E402
+from ui.layout import table  # noqa: E402
+from ui.shell import begin_page  # noqa: E402
 
-FR = auth_t("title") == "Connexion"
-st.title("Journal d’audit" if FR else "Audit log")
-st.markdown(
-    "**Qui s’est connecté, a consulté des dossiers, exporté des données ou a été refusé ?**"
-    if FR
-    else "**Who signed in, viewed cases, exported data or was refused?**"
+page = begin_page("audit", scope)
+lang = page.lang
+
+from access.audit import EVENTS, read_audit, verify_chain  # noqa: E402
+
+chosen = st.multiselect(
+    page.t("audit.events"),
+    EVENTS,
+    default=[],
+    placeholder=page.t("filters.all"),
+    key="audit_events",
 )
+log = read_audit(scope, events=tuple(chosen) or None, limit=5000)
 ok, broken_at = verify_chain()
 if ok:
-    st.caption(
-        "Chaîne d’empreintes intacte : aucune ligne modifiée ni supprimée."
-        if FR
-        else "Hash chain intact: no entry edited or deleted."
-    )
+    st.success(page.t("audit.chain_ok", n=fmt_int(len(log), lang)))
 else:
-    st.error(
-        f"Chaîne d’empreintes rompue à la ligne {broken_at} : le journal a été modifié."
-        if FR
-        else f"Hash chain broken at line {broken_at}: the log was edited."
-    )
-chosen = st.multiselect("Événements" if FR else "Events", list(EVENTS), default=[])
-log = read_audit(scope, events=tuple(chosen) or None)
-st.dataframe(log, hide_index=True, width="stretch")
-st.caption(
-    f"{len(log)} " + ("entrées (les plus récentes d’abord)" if FR else "entries (newest first)")
-)
+    st.error(page.t("audit.chain_broken", line=fmt_int(broken_at, lang)))
+columns = {
+    "time": page.t("audit.time"),
+    "event": page.t("audit.event"),
+    "user": page.t("audit.user"),
+    "role": page.t("audit.role"),
+    "scope": page.t("audit.scope"),
+    "detail": page.t("audit.detail"),
+}
+table(log.rename(columns=columns), "audit-log", lang, key="audit", height=640)
