@@ -117,6 +117,7 @@ class Column:
     accepted: tuple[str, ...] | None = None
     code: str | None = None  # MISSION or COUNTRY
     description: str = ""
+    default: str | None = None  # SQL literal stored when the cell is empty
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,9 @@ ASSISTANCE = ExtractKind(
         _c("end_date", DATE),
         _c("assistance_type", required=True, accepted=ASSISTANCE_TYPES),
         _c("beneficiary"),
-        _c("participants_f", INTEGER),
-        _c("participants_m", INTEGER),
-        _c("participants_unknown", INTEGER),
+        _c("participants_f", INTEGER, default="0"),
+        _c("participants_m", INTEGER, default="0"),
+        _c("participants_unknown", INTEGER, default="0"),
     ),
     key=("assistance_id",),
 )

@@ -184,8 +184,11 @@ def load(
             # private, so this changes nothing that anyone sees unless the load commits.
             init_db(con)
             _require_reference(con)
+            # Staging tables are filled before the transaction too: their rowid is then the
+            # file order (uncommitted rows get transaction-local row ids).
+            staged = _stage_all(con, todo, result, say)
             con.execute("begin transaction")
-            _apply(con, todo, shas, synthetic, result, say)
+            _apply(con, staged, shas, synthetic, result, say)
             say("building models")
             try:
                 from etl.models import build_models
@@ -217,24 +220,33 @@ def _require_reference(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-def _apply(
+def _stage_all(
     con: duckdb.DuckDBPyConnection,
     todo: list[Path],
+    result: LoadResult,
+    say: Callable[[str], None],
+) -> list[Staged]:
+    staged: list[Staged] = []
+    for n, p in enumerate(sorted(todo, key=str)):
+        t0 = time.perf_counter()
+        say(f"reading {p}")
+        got = stage(con, p, f"f{n}", result.problems)
+        for s in got:
+            result.notes.extend(s.notes)
+            say(f"  {s.label}: {s.rows:,} rows, kind {s.kind.name} ({time.perf_counter() - t0:.1f} s)")
+        staged.extend(got)
+    return staged
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection,
+    staged: list[Staged],
     shas: dict[Path, str],
     synthetic: bool,
     result: LoadResult,
     say: Callable[[str], None],
 ) -> None:
     problems = result.problems
-    staged: list[Staged] = []
-    for n, p in enumerate(sorted(todo, key=str)):
-        t0 = time.perf_counter()
-        say(f"reading {p}")
-        got = stage(con, p, f"f{n}", problems)
-        for s in got:
-            result.notes.extend(s.notes)
-            say(f"  {s.label}: {s.rows:,} rows, kind {s.kind.name} ({time.perf_counter() - t0:.1f} s)")
-        staged.extend(got)
     for s in staged:
         say(f"checking {s.label}")
         check_file(con, s, problems)

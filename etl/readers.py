@@ -268,7 +268,7 @@ def wrong_header(file: str, header: list, sheet: str | None = None) -> Problem:
     return Problem(
         file,
         1,
-        None,
+        (missing or extra or [None])[0],
         f"header{where} matches no extract kind ({detail}); got: {','.join(names)}",
         "row 1 must be exactly one of these headers (any column order):\n" + describe_expected(),
     )
@@ -378,6 +378,8 @@ def _stage_xlsx(
         names = clean_header(header)
         staged_names = [kind.columns[kind.header.index(n)].name for n in names]
         arrow = arrow.select(list(range(len(names)))).rename_columns(staged_names)
+        # DuckDB 2 refuses register() while an earlier execute() result is not fully fetched.
+        con.execute("select 1").fetchall()
         con.register(f"{table}_arrow", arrow)
         date_cols = {c.name for c in kind.columns if c.type == DATE}
         select = ", ".join(
@@ -392,7 +394,7 @@ def _stage_xlsx(
         con.execute(
             f"create temp table {table} as select {select}, "  # noqa: S608 - names are ours
             f"(row_number() over () + 1)::bigint as _row from {table}_arrow"
-        )
+        ).fetchall()  # DuckDB 2 refuses unregister() while a result is pending
         con.unregister(f"{table}_arrow")
         # Blank spreadsheet rows (every cell empty) are not rows of the extract.
         con.execute(

@@ -43,6 +43,8 @@ def q(name: str) -> str:
 def typed(col: Column, expr: str | None = None) -> str:
     """SQL turning the staged text of `col` into its stored type."""
     e = expr or q(col.name)
+    if col.default is not None:
+        e = f"coalesce(nullif(trim({e}), ''), '{col.default}')"
     if col.type == DATE:
         return f"cast({e} as date)"
     if col.type == TIMESTAMP:
