@@ -1,0 +1,1375 @@
+"""The public API pages, exports and the CLI call: every number the product shows.
+
+Each function takes a DuckDB connection, a `Filters` value and the caller's `Scope` (always an
+explicit argument, never looked up), applies the scope in SQL, and passes every DataFrame it
+returns through `access.disclosure.visible_columns` and `protect_counts` so disclosure is
+enforced in one place. Definitions: metrics/catalogue.py (rendered in docs/metrics.md).
+
+Speed: headline numbers read the rollups (rollup_persons, rollup_incidents, rollup_cases) when
+the selection allows it (month-aligned period, no past as-of date for cases, no list filter,
+scope expressible on mission/host State); otherwise the incident/case-grain facts.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from access import disclosure
+from access.scope import Scope
+from metrics import survival
+from metrics.catalogue import BY_KEY, catalogue_frame
+from metrics.filters import (
+    LIST_DIMS,
+    PERSON_DIM_COLUMNS,
+    Filters,
+    Where,
+    check_dims,
+    incident_where,
+    person_where,
+)
+
+Con = duckdb.DuckDBPyConnection
+
+PERSON_COUNTS = ("killed", "injured", "detained", "abducted")
+CASE_COUNTS = (
+    "cases",
+    "investigated",
+    "suspects_identified",
+    "arrested_cases",
+    "prosecuted",
+    "judged",
+    "convicted_cases",
+    "closed_without_prosecution",
+    "persons_arrested",
+    "persons_convicted",
+    "persons_acquitted",
+    "suspects",
+    "full_justice",
+    "partial_justice",
+    "impunity",
+    "pending",
+)
+INCIDENT_COUNTS = ("incidents", "notified", "notified_24h", "notified_72h")
+# (rate, numerator, denominator): always sum(num) / nullif(sum(den), 0) over the selected rows.
+RATES = (
+    ("investigation_rate", "investigated", "cases"),
+    ("suspects_identified_rate", "suspects_identified", "cases"),
+    ("arrest_rate", "arrested_cases", "cases"),
+    ("prosecution_rate", "prosecuted", "cases"),
+    ("conviction_rate", "convicted_cases", "cases"),
+    ("conviction_rate_prosecuted", "convicted_cases", "prosecuted"),
+    ("notified_24h_share", "notified_24h", "incidents"),
+    ("notified_72h_share", "notified_72h", "incidents"),
+    ("women_share", "women", "persons_harmed"),
+    ("unknown_gender_share", "unknown_gender", "persons_harmed"),
+)
+KPI_COLUMNS = (
+    "killed",
+    "injured",
+    "detained",
+    "abducted",
+    "incidents",
+    "cases",
+    "investigated",
+    "investigation_rate",
+    "suspects_identified",
+    "suspects_identified_rate",
+    "arrested_cases",
+    "arrest_rate",
+    "prosecuted",
+    "prosecution_rate",
+    "convicted_cases",
+    "conviction_rate",
+    "conviction_rate_prosecuted",
+    "persons_arrested",
+    "persons_convicted",
+    "persons_acquitted",
+    "full_justice",
+    "partial_justice",
+    "impunity",
+    "pending",
+    "notified_24h_share",
+    "notified_72h_share",
+    "women_share",
+    "unknown_gender_share",
+    "malicious_share",
+    # numerators and denominators of the shares, so disclosure control can protect them
+    "notified_24h",
+    "notified_72h",
+    "women",
+    "unknown_gender",
+    "persons_harmed",
+    "killed_all_types",
+)
+KPI_COUNT_COLUMNS = tuple(
+    c for c in KPI_COLUMNS if not c.endswith(("_rate", "_share", "_prosecuted"))
+)
+KPI_RATES = {
+    **{rate: [num, den] for rate, num, den in RATES},
+    "malicious_share": ["killed", "killed_all_types"],
+}
+FAR_FUTURE = date(9999, 12, 31)
+ALL = Filters()
+
+
+# ---------------------------------------------------------------------------- plumbing
+def _finish(
+    df: pd.DataFrame,
+    scope: Scope,
+    count_columns=(),
+    *,
+    rows: bool = False,
+    rates: dict | None = None,
+    dims=None,
+    additive=(),
+) -> pd.DataFrame:
+    """The single exit of every DataFrame: withheld fields dropped (row-level rules for `rows`),
+    small counts protected with complementary suppression (aggregates)."""
+    df = df.reset_index(drop=True)
+    if rows:
+        return disclosure.redact(df, scope, "rows")
+    cols = disclosure.visible_columns(scope, list(df.columns))
+    df = df[[c for c in df.columns if c in cols]]
+    counts = [c for c in count_columns if c in df.columns]
+    rates = {
+        r: list(nd) for r, nd in (rates or {}).items() if r in df.columns and all(x in df.columns for x in nd)
+    }
+    if dims is not None:
+        dims = [d for d in dims if d in df.columns]
+    return disclosure.protect_counts(df, scope, counts, dims=dims, additive=additive, rates=rates)
+
+
+def _rows_allowed(scope: Scope, what: str) -> None:
+    if scope.aggregates_only:
+        raise disclosure.AccessDenied(
+            f"{what} is row-level data; the {scope.role} role sees aggregates only"
+        )
+
+
+def _q(con: Con, sql: str, params: list) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def _scope_fits_rollup(scope: Scope) -> bool:
+    """Rollups carry mission and host State, not victims' nationalities."""
+    return scope.is_full or scope.role == "focal_point" or not (
+        scope.contributing_states or scope.nationality_states
+    )
+
+
+def _check_filters(filters) -> Filters:
+    if filters is None:
+        return ALL
+    if not isinstance(filters, Filters):
+        raise TypeError("filters must be a metrics.Filters")
+    return filters
+
+
+def _check_scope(scope) -> Scope:
+    if not isinstance(scope, Scope):
+        raise TypeError("scope must be an access.scope.Scope (built on the server)")
+    return scope
+
+
+def _as_of_ts(f: Filters):
+    """Exclusive timestamp bound for notifications and answers as of the as-of date."""
+    return FAR_FUTURE if f.as_of is None else f.as_of + timedelta(days=1)
+
+
+def register_snapshot(con: Con, filters: Filters) -> date | None:
+    """The register snapshot a selection reads: the chosen one; else, as of a past date, the
+    latest taken on or before it (the earliest if none); else the latest."""
+    if filters.snapshot is not None:
+        return filters.snapshot
+    if filters.as_of is not None:
+        row = con.execute(
+            "select max(snapshot_date) from rollup_persons where source = 'register'"
+            " and snapshot_date <= ?",
+            [filters.as_of],
+        ).fetchone()
+        if row[0] is not None:
+            return row[0]
+        return con.execute(
+            "select min(snapshot_date) from rollup_persons where source = 'register'"
+        ).fetchone()[0]
+    return con.execute(
+        "select max(snapshot_date) from rollup_persons where source = 'register'"
+    ).fetchone()[0]
+
+
+def _group_cols(by, expr_for) -> tuple[str, str]:
+    """(select list, group-by list) for the dims, each as `expr as dim`."""
+    if not by:
+        return "", ""
+    sel = ", ".join(f"{expr_for(d)} as {d}" for d in by) + ", "
+    grp = "group by " + ", ".join(str(i + 1) for i in range(len(by)))
+    return sel, grp
+
+
+def _empty(by, columns) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in (*by, *columns)})
+
+
+# ---------------------------------------------------------------------------- persons
+def _persons(con: Con, f: Filters, scope: Scope, by, *, ignore_incident_type=False):
+    """Person counts by dims from rollup_persons (month-aligned periods) or fact_persons."""
+    if ignore_incident_type:
+        f = f.replace(incident_types=())
+    grain = "month" if f.month_aligned else "day"
+    table = "rollup_persons" if grain == "month" else "fact_persons"
+    n = "p.persons" if grain == "month" else "1"
+    w = person_where(f, "p", grain=grain)
+    w.add("(p.source = 'tracking' or p.snapshot_date = ?)", register_snapshot(con, f))
+    w.add_pred(scope.person_predicate("p"))
+    sel, grp = _group_cols(by, lambda d: f"p.{PERSON_DIM_COLUMNS[d]}")
+    harmed = "(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))"
+    sql = f"""
+        select {sel}
+            coalesce(sum({n}) filter (where p.source = 'register'), 0) as killed,
+            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'injured'), 0) as injured,
+            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'detained'), 0) as detained,
+            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'abducted'), 0) as abducted,
+            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'killed'), 0) as killed_tracked,
+            coalesce(sum({n}) filter (where {harmed}), 0) as persons_harmed,
+            coalesce(sum({n}) filter (where {harmed} and p.gender = 'F'), 0) as women,
+            coalesce(sum({n}) filter (where {harmed} and p.gender = 'unknown'), 0) as unknown_gender,
+            coalesce(sum({n}) filter (where p.source = 'register' and p.incident_type = 'Malicious Act'), 0) as register_malicious
+        from {table} as p
+        where {w.sql}
+        {grp}
+    """  # noqa: S608 - identifiers from allow-lists, values bound
+    return _q(con, sql, w.params)
+
+
+# ---------------------------------------------------------------------------- incidents
+def _incident_dim_expr(alias: str):
+    def expr(d: str) -> str:
+        if d == "mission":
+            return f"{alias}.mission_code"
+        if d == "incident_type":
+            return "'Malicious Act'"
+        if d in LIST_DIMS:
+            return d  # produced by _unnested()
+        return f"{alias}.{d}"
+
+    return expr
+
+
+def _unnested(source: str, by, alias: str) -> str:
+    """A relation over `source` with one row per value of every list dimension in `by`
+    (empty list -> 'unknown')."""
+    rel = f"select * from {source}"  # noqa: S608 - source and columns are ours
+    for d in by:
+        if d in LIST_DIMS:
+            col = LIST_DIMS[d]
+            rel = (
+                f"select *, unnest(case when len({col}) = 0 then ['unknown'] else {col} end)"
+                f" as {d} from ({rel})"  # noqa: S608
+            )
+    return f"({rel}) as {alias}"
+
+
+def _use_rollup(f: Filters, scope: Scope, by) -> bool:
+    return (
+        f.as_of is None
+        and f.month_aligned
+        and not (f.nationalities or f.personnel_types or f.genders)
+        and not (set(by) & set(LIST_DIMS))
+        and _scope_fits_rollup(scope)
+    )
+
+
+def _incidents(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+    rollup = _use_rollup(f, scope, by)
+    w = incident_where(f, "i", rollup=rollup)
+    w.add_pred(scope.incident_predicate("i"))
+    sel, grp = _group_cols(by, _incident_dim_expr("i"))
+    if rollup:
+        sql = f"""
+            select {sel}
+                coalesce(sum(i.incidents), 0) as incidents,
+                coalesce(sum(i.notified), 0) as notified,
+                coalesce(sum(i.notified_24h), 0) as notified_24h,
+                coalesce(sum(i.notified_72h), 0) as notified_72h
+            from rollup_incidents as i
+            where {w.sql}
+            {grp}
+        """  # noqa: S608
+        return _q(con, sql, w.params)
+    notified = "i.first_notified_at < ?"
+    sql = f"""
+        select {sel}
+            count(*) as incidents,
+            count(*) filter (where {notified}) as notified,
+            count(*) filter (where {notified} and i.notification_delay_hours <= 24) as notified_24h,
+            count(*) filter (where {notified} and i.notification_delay_hours <= 72) as notified_72h
+        from {_unnested("fact_incidents", by, "i")}
+        where {w.sql}
+        {grp}
+    """  # noqa: S608
+    ts = _as_of_ts(f)
+    return _q(con, sql, [ts, ts, ts, *w.params])
+
+
+# ---------------------------------------------------------------------------- cases
+def _case_source(f: Filters) -> tuple[str, list]:
+    if f.as_of is None:
+        return "fact_cases", []
+    return "fact_cases_as_of(?::date)", [f.as_of]
+
+
+def _cases(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+    rollup = _use_rollup(f, scope, by)
+    w = incident_where(f, "c", rollup=rollup)
+    w.add_pred(scope.incident_predicate("c"))
+    sel, grp = _group_cols(by, _incident_dim_expr("c"))
+    if rollup:
+        sums = ",\n".join(
+            f"coalesce(sum(c.{'arrested' if k == 'arrested_cases' else k}), 0) as {k}"
+            for k in CASE_COUNTS
+        )
+        sql = f"select {sel} {sums} from rollup_cases as c where {w.sql} {grp}"  # noqa: S608
+        return _q(con, sql, w.params)
+    source, sparams = _case_source(f)
+    sql = f"""
+        select {sel}
+            count(*) as cases,
+            count(*) filter (where c.investigation_opened_on is not null) as investigated,
+            count(*) filter (where c.suspects_identified_on is not null) as suspects_identified,
+            count(*) filter (where c.arrest_on is not null) as arrested_cases,
+            count(*) filter (where c.prosecuted_on is not null) as prosecuted,
+            count(*) filter (where c.judgment_on is not null) as judged,
+            count(*) filter (where c.first_conviction_on is not null) as convicted_cases,
+            count(*) filter (where c.closed_without_prosecution_on is not null) as closed_without_prosecution,
+            coalesce(sum(c.persons_arrested), 0) as persons_arrested,
+            coalesce(sum(c.persons_convicted), 0) as persons_convicted,
+            coalesce(sum(c.persons_acquitted), 0) as persons_acquitted,
+            coalesce(sum(c.suspects), 0) as suspects,
+            count(*) filter (where c.outcome = 'full_justice') as full_justice,
+            count(*) filter (where c.outcome = 'partial_justice') as partial_justice,
+            count(*) filter (where c.outcome = 'impunity') as impunity,
+            count(*) filter (where c.outcome = 'pending') as pending
+        from {_unnested(source, by, "c")}
+        where {w.sql}
+        {grp}
+    """  # noqa: S608
+    return _q(con, sql, [*sparams, *w.params])
+
+
+# ---------------------------------------------------------------------------- combine
+def _merge(frames: list[pd.DataFrame], by) -> pd.DataFrame:
+    if not by:
+        rows = [fr.iloc[0] if len(fr) else pd.Series(dtype="object") for fr in frames]
+        return pd.DataFrame([pd.concat(rows)]) if rows else pd.DataFrame([{}])
+    out = frames[0]
+    for fr in frames[1:]:
+        out = out.merge(fr, on=list(by), how="outer")
+    return out
+
+
+def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
+    num = pd.to_numeric(num, errors="coerce").astype("float64")
+    den = pd.to_numeric(den, errors="coerce").astype("float64")
+    return (num / den.where(den != 0)).astype("float64")
+
+
+def _add_rates(df: pd.DataFrame) -> pd.DataFrame:
+    for rate, num, den in RATES:
+        if num in df.columns and den in df.columns:
+            df[rate] = _rate(df[num], df[den])
+    return df
+
+
+def _fill_counts(df: pd.DataFrame, columns) -> pd.DataFrame:
+    for c in columns:
+        if c in df.columns:
+            df[c] = pd.to_numeric(df[c], errors="coerce").fillna(0).astype("int64")
+    return df
+
+
+def _sort(df: pd.DataFrame, by) -> pd.DataFrame:
+    if by and len(df):
+        df = df.sort_values(list(by), na_position="last", kind="stable")
+    return df.reset_index(drop=True)
+
+
+def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+    persons = _persons(con, f, scope, by)
+    malicious = _persons(con, f, scope, by, ignore_incident_type=True)[
+        [*by, "killed", "register_malicious"]
+    ].rename(columns={"killed": "register_all"})
+    persons = persons.drop(columns=["register_malicious"])
+    df = _merge([persons, malicious, _incidents(con, f, scope, by), _cases(con, f, scope, by)], by)
+    counts = (
+        *PERSON_COUNTS,
+        "killed_tracked",
+        "persons_harmed",
+        "women",
+        "unknown_gender",
+        "register_all",
+        "register_malicious",
+        *INCIDENT_COUNTS,
+        *CASE_COUNTS,
+    )
+    df = _fill_counts(df, counts)
+    df = _add_rates(df)
+    df["malicious_share"] = _rate(df["register_malicious"], df["register_all"])
+    df["killed_all_types"] = df["register_all"]
+    if by:
+        # a group with nothing in any source is not a group (drops rows from outer joins only)
+        df = df[(df[list(counts)] != 0).any(axis=1) | df[list(counts)].isna().any(axis=1)]
+    return _sort(df, by)
+
+
+# ---------------------------------------------------------------------------- public API
+def kpis(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame:
+    """Headline numbers, one row per group of `by` (dimensions from filters.DIMENSIONS).
+
+    Columns: the group keys, then KPI_COLUMNS (counts and rates; definitions in the catalogue).
+    Persons killed come from the register, the rest from case tracking; nationality, personnel
+    category and gender groups of incidents and cases overlap (an incident is in every group of
+    its victims).
+    """
+    f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
+    df = _kpis_raw(con, f, scope, by)
+    return _finish(df[[*by, *KPI_COLUMNS]], scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=by)
+
+
+def _period(con: Con, f: Filters) -> tuple[date, date]:
+    """The selection's period; missing ends default to the 12 months ending on the last date
+    with data (or the as-of date)."""
+    end = f.upper_date
+    if end is None:
+        row = con.execute(
+            "select greatest(max(incident_date), (select max(month) + interval 1 month - interval 1 day"
+            " from rollup_persons)) from fact_incidents"
+        ).fetchone()
+        end = row[0] if row and row[0] is not None else date.today()
+        if hasattr(end, "date"):
+            end = end.date()
+    start = f.date_from
+    if start is None:
+        start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+    return start, end
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of equal length ending the day before `start`: the same number of whole
+    months when the period is whole months (2021 -> 2020), else the same number of days."""
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        k = start.year * 12 + start.month - 1 - months
+        return date(k // 12, k % 12 + 1, 1), start - timedelta(days=1)
+    length = (end - start).days + 1
+    prev_end = start - timedelta(days=1)
+    return prev_end - timedelta(days=length - 1), prev_end
+
+
+def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd.DataFrame:
+    """Each KPI for the period and the previous period of equal length, with the change.
+
+    One row per metric: metric, label_en, label_fr, format, current, previous, change
+    (current - previous), change_pct (relative change for counts; null when previous is 0).
+    Incident-cohort definition: both periods count incidents (and their cases) in the period.
+    """
+    f, scope = _check_filters(filters), _check_scope(scope)
+    start, end = _period(con, f)
+    p_start, p_end = previous_period(start, end)
+    cur = _kpis_raw(con, f.replace(date_from=start, date_to=end), scope, ())
+    prev = _kpis_raw(con, f.replace(date_from=p_start, date_to=p_end), scope, ())
+    keys = keys or KPI_COLUMNS
+    rows = []
+    for k in keys:
+        c, p = cur[k].iloc[0], prev[k].iloc[0]
+        c = None if pd.isna(c) else float(c)
+        p = None if pd.isna(p) else float(p)
+        change = None if c is None or p is None else c - p
+        is_count = k in KPI_COUNT_COLUMNS
+        pct = (change / p) if (is_count and change is not None and p) else None
+        m = BY_KEY.get(k)
+        rows.append(
+            {
+                "metric": k,
+                "label_en": m.label_en if m else k,
+                "label_fr": m.label_fr if m else k,
+                "format": m.format if m else ("count" if is_count else "rate"),
+                "current": c,
+                "previous": p,
+                "change": change,
+                "change_pct": pct,
+                "period_from": start,
+                "period_to": end,
+                "previous_from": p_start,
+                "previous_to": p_end,
+            }
+        )
+    df = pd.DataFrame(rows)
+    return _finish(df, scope, ())
+
+
+FUNNEL_STAGES = (
+    ("incidents", "incident"),
+    ("cases", "case"),
+    ("investigated", "case"),
+    ("suspects_identified", "case"),
+    ("arrested_cases", "case"),
+    ("prosecuted", "case"),
+    ("convicted_cases", "case"),
+)
+
+
+def funnel(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
+    """The justice chain: incidents -> cases -> investigated -> suspects identified -> arrests
+    -> prosecuted -> convicted. One row per stage: stage, unit, count, share_of_cases (null for
+    incidents), share_of_previous, label_en, label_fr."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    k = _kpis_raw(con, f, scope, ())
+    rows, prev, prev_unit = [], None, None
+    cases = int(k["cases"].iloc[0])
+    for stage, unit in FUNNEL_STAGES:
+        n = int(k[stage].iloc[0])
+        m = BY_KEY.get(stage)
+        rows.append(
+            {
+                "stage": stage,
+                "unit": unit,
+                "count": n,
+                "share_of_cases": (n / cases if cases else None) if unit == "case" else None,
+                # only between stages counted in the same unit (cases), never incidents -> cases
+                "share_of_previous": (n / prev if prev else None) if prev_unit == unit else None,
+                "label_en": m.label_en if m else stage,
+                "label_fr": m.label_fr if m else stage,
+            }
+        )
+        prev, prev_unit = n, unit
+    return _finish(pd.DataFrame(rows), scope, ("count",))
+
+
+def _period_range(start: date, end: date, freq: str) -> list[date]:
+    if freq == "year":
+        return [date(y, 1, 1) for y in range(start.year, end.year + 1)]
+    out, d = [], date(start.year, start.month, 1)
+    while d <= end:
+        out.append(d)
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
+
+
+def series(
+    con: Con,
+    filters: Filters | None,
+    scope: Scope,
+    measures=("killed", "injured", "detained", "abducted"),
+    freq: str = "month",
+    by=None,
+) -> pd.DataFrame:
+    """Time series of KPIs: one row per period (x group), periods without data filled with 0
+    for counts (rates stay null). Columns: `period` (date: first day of the month or year),
+    the group keys, the measures."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    if freq not in ("month", "year"):
+        raise ValueError("freq must be 'month' or 'year'")
+    by = check_dims(by or ())
+    by = tuple(d for d in by if d not in ("month", "year"))
+    measures = (measures,) if isinstance(measures, str) else tuple(measures)
+    unknown = [m for m in measures if m not in KPI_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown measure(s) {unknown}; valid: {', '.join(KPI_COLUMNS)}")
+    df = _kpis_raw(con, f, scope, (freq, *by))
+    if freq == "year":
+        df["period"] = [date(int(y), 1, 1) if pd.notna(y) else None for y in df["year"]]
+    else:
+        df["period"] = [pd.Timestamp(m).date() if pd.notna(m) else None for m in df["month"]]
+    df = df[df["period"].notna()]
+    if len(df):
+        start = f.date_from or min(df["period"])
+        end = f.upper_date or max(df["period"])
+        periods = _period_range(start, end, freq)
+        if by:
+            groups = df[list(by)].drop_duplicates()
+            grid = groups.merge(pd.DataFrame({"period": periods}), how="cross")
+        else:
+            grid = pd.DataFrame({"period": periods})
+        df = grid.merge(df[["period", *by, *measures]], on=["period", *by], how="left")
+    else:
+        df = _empty(("period", *by), measures)
+    counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
+    df = _fill_counts(df, counts)
+    df = _sort(df[["period", *by, *measures]], ("period", *by))
+    return _finish(df, scope, counts)
+
+
+# ---------------------------------------------------------------------------- cases, rows
+CASE_LIST_COLUMNS = (
+    "case_id",
+    "incident_id",
+    "state",
+    "authority",
+    "mission_code",
+    "host_state",
+    "incident_date",
+    "act_type",
+    "verification",
+    "current_stage",
+    "last_event_on",
+    "days_in_current_stage",
+    "stalled",
+    "outcome",
+    "investigation_opened_on",
+    "arrest_on",
+    "prosecuted_on",
+    "judgment_on",
+    "closed_without_prosecution_on",
+    "persons_arrested",
+    "persons_convicted",
+    "persons_acquitted",
+    "killed",
+    "injured",
+    "detained",
+    "abducted",
+)
+CASE_SORTS = {
+    "incident_date": "c.incident_date desc, c.case_id",
+    "days_in_current_stage": "days_in_current_stage desc, c.case_id",
+    "case_id": "c.case_id",
+    "last_event_on": "c.last_event_on desc nulls last, c.case_id",
+}
+
+
+def _case_rows_sql(f: Filters, scope: Scope, days: int, extra_where: str = ""):
+    source, sparams = _case_source(f)
+    w = incident_where(f, "c")
+    w.add_pred(scope.incident_predicate("c"))
+    ref = f.as_of or date.today()
+    cols = ", ".join(f"c.{c}" for c in CASE_LIST_COLUMNS if c not in ("days_in_current_stage", "stalled"))
+    sql = f"""
+        select {cols},
+            date_diff('day', coalesce(c.last_event_on, c.opened_on), ?::date) as days_in_current_stage,
+            c.outcome = 'pending'
+                and date_diff('day', coalesce(c.last_event_on, c.opened_on), ?::date) >= ? as stalled
+        from {source} as c
+        where {w.sql} {extra_where}
+    """  # noqa: S608
+    return sql, [ref, ref, int(days), *sparams, *w.params]
+
+
+def case_list(
+    con: Con,
+    filters: Filters | None,
+    scope: Scope,
+    *,
+    days: int = 180,
+    sort: str = "incident_date",
+    limit: int | None = 1000,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """Cases in scope matching the filters, one row per case (CASE_LIST_COLUMNS), with days in
+    the current stage and a stalled flag (pending, no stage change for `days`). Row-level:
+    refused for aggregates-only scopes. `sort` from CASE_SORTS; `limit` None for all rows."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    _rows_allowed(scope, "the case list")
+    if sort not in CASE_SORTS:
+        raise ValueError(f"unknown sort {sort!r}; valid: {', '.join(CASE_SORTS)}")
+    sql, params = _case_rows_sql(f, scope, days)
+    sql += f" order by {CASE_SORTS[sort]}"
+    if limit is not None:
+        sql += " limit ? offset ?"
+        params += [int(limit), int(offset)]
+    return _finish(_q(con, sql, params), scope, rows=True)
+
+
+def stalled_cases(
+    con: Con, filters: Filters | None, scope: Scope, days: int = 180, *, limit: int | None = 1000
+) -> pd.DataFrame:
+    """Pending cases with no stage change for `days` or more as of the as-of date (today if
+    unset), longest-stalled first. Row-level: refused for aggregates-only scopes."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    _rows_allowed(scope, "the stalled-case list")
+    sql, params = _case_rows_sql(f, scope, days)
+    sql = f"select * from ({sql}) where stalled order by days_in_current_stage desc, case_id"  # noqa: S608
+    if limit is not None:
+        sql += " limit ?"
+        params.append(int(limit))
+    return _finish(_q(con, sql, params), scope, rows=True)
+
+
+def stalled_count(
+    con: Con, filters: Filters | None, scope: Scope, days: int = 180, by=()
+) -> pd.DataFrame:
+    """Number of stalled cases (see stalled_cases) and pending cases, per group: an aggregate,
+    allowed for every role."""
+    f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
+    sql, params = _case_rows_sql(f, scope, days)
+    sel, grp = _group_cols(by, lambda d: _incident_dim_expr("s")(d) if d not in LIST_DIMS else d)
+    if set(by) & set(LIST_DIMS):
+        raise ValueError("stalled_count groups by mission, host_state, year, month or act_type")
+    sql = f"""
+        select {sel} count(*) filter (where s.stalled) as stalled_cases,
+               count(*) filter (where s.outcome = 'pending') as pending
+        from (select *, year(incident_date) as year,
+                     cast(date_trunc('month', incident_date) as date) as month
+              from ({sql})) as s
+        {grp}
+    """  # noqa: S608
+    return _finish(_sort(_q(con, sql, params), by), scope, ("stalled_cases", "pending"))
+
+
+def case_detail(con: Con, case_id: str, scope: Scope) -> dict[str, pd.DataFrame]:
+    """One case as the scope allows: {'case', 'events', 'victims', 'suspects', 'notifications',
+    'assistance'}. LookupError if the case does not exist or is out of scope (the two are not
+    told apart); PermissionError for aggregates-only scopes."""
+    scope = _check_scope(scope)
+    _rows_allowed(scope, "a case page")
+    pred, pparams = scope.incident_predicate("c")
+    case = _q(
+        con, f"select * from fact_cases as c where c.case_id = ? and {pred}", [str(case_id), *pparams]  # noqa: S608
+    )
+    if case.empty:
+        raise LookupError(f"case {case_id!r} not found")
+    incident_id = case["incident_id"].iloc[0]
+    host_state, mission = case["host_state"].iloc[0], case["mission_code"].iloc[0]
+    events = _q(
+        con,
+        "select event_id, event_date, stage, persons, source from case_events"
+        " where case_id = ? order by event_date, r2589_stage_rank(stage)",
+        [str(case_id)],
+    )
+    vpred, vparams = scope.person_predicate("v")
+    victims = _q(
+        con,
+        f"""select v.victim_id, v.personnel_category, v.personnel_category as personnel_type,
+                   v.nationality, v.gender, v.age_band, v.outcome, v.casualty_id, v.full_name
+            from (select v.*, trim(v.personnel_category) as personnel_type, i.mission_code,
+                         i.host_state
+                  from victims as v join incidents as i using (incident_id)) as v
+            where v.incident_id = ? and {vpred}
+            order by v.victim_id""",  # noqa: S608
+        [incident_id, *vparams],
+    ).drop(columns=["personnel_type"])
+    suspects = _q(
+        con,
+        "select suspect_id, gender, status, affiliation, full_name from suspects"
+        " where case_id = ? order by suspect_id",
+        [str(case_id)],
+    )
+    if scope.role == "focal_point":
+        npred, nparams = scope.mission_predicate("?::varchar")
+        nparams = [mission, *nparams]
+    else:
+        npred, nparams = scope.state_predicate("n.recipient_state")
+    notifications = _q(
+        con,
+        f"""select n.notification_id, n.sent_at, n.channel, n.recipient_state,
+                   n.answer_received_on,
+                   date_diff('minute', i.occurred_at, n.sent_at) / 60.0 as delay_hours
+            from notifications as n join incidents as i using (incident_id)
+            where n.incident_id = ? and {npred} order by n.sent_at""",  # noqa: S608
+        [incident_id, *nparams],
+    )
+    if scope.role == "focal_point":
+        apred, aparams = scope.mission_predicate("a.mission_code")
+    else:
+        apred, aparams = scope.state_predicate("a.host_state")
+    assistance = _q(
+        con,
+        f"""select a.assistance_id, a.host_state, a.mission_code, a.start_date, a.end_date,
+                   a.assistance_type, a.beneficiary, a.participants_f, a.participants_m,
+                   a.participants_unknown
+            from assistance as a
+            where a.host_state = ? and (a.mission_code is null or a.mission_code = ?)
+              and coalesce(a.end_date, a.start_date) >= ? and {apred}
+            order by a.start_date""",  # noqa: S608
+        [host_state, mission, case["incident_date"].iloc[0], *aparams],
+    )
+    return {
+        "case": _finish(case, scope, rows=True),
+        "events": _finish(events, scope, rows=True),
+        "victims": _finish(victims, scope, rows=True),
+        "suspects": _finish(suspects, scope, rows=True),
+        "notifications": _finish(notifications, scope, rows=True),
+        "assistance": _finish(assistance, scope, rows=True),
+    }
+
+
+# ---------------------------------------------------------------------------- time to justice
+TTJ_EVENTS = {
+    "investigation": "investigation_opened_on",
+    "arrest": "arrest_on",
+    "judgment": "judgment_on",
+    "conviction": "first_conviction_on",
+}
+COHORTS = {"year": "year", "mission": "mission_code", "host_state": "host_state",
+           "act_type": "act_type", "state": "state"}
+
+
+def time_to_justice(
+    con: Con,
+    filters: Filters | None,
+    scope: Scope,
+    event: str = "judgment",
+    cohort_by: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Kaplan-Meier time from incident to `event` (investigation, arrest, judgment,
+    conviction), by cohort. Cases without the event are censored at the as-of date (today if
+    unset), or at their closure without prosecution.
+
+    Returns {'curve': cohort, days, at_risk, events, censored, survival, reached;
+             'summary': cohort, cases, events, censored, median_days}.
+    `reached` = 1 - survival (share of cases that reached the event by that day).
+    """
+    f, scope = _check_filters(filters), _check_scope(scope)
+    if event not in TTJ_EVENTS:
+        raise ValueError(f"unknown event {event!r}; valid: {', '.join(TTJ_EVENTS)}")
+    if cohort_by is not None and cohort_by not in COHORTS:
+        raise ValueError(f"unknown cohort {cohort_by!r}; valid: {', '.join(COHORTS)}")
+    source, sparams = _case_source(f)
+    w = incident_where(f, "c")
+    w.add_pred(scope.incident_predicate("c"))
+    ref = f.as_of or date.today()
+    cohort = f"cast(c.{COHORTS[cohort_by]} as varchar)" if cohort_by else "'all'"
+    col = TTJ_EVENTS[event]
+    sql = f"""
+        select {cohort} as cohort,
+            c.{col} is not null as observed,
+            greatest(0, date_diff('day', c.incident_date,
+                coalesce(c.{col}, least(c.closed_without_prosecution_on, ?::date)))) as days
+        from {source} as c
+        where {w.sql}
+    """  # noqa: S608
+    d = _q(con, sql, [ref, *sparams, *w.params])
+    curves, summary = [], []
+    for name, g in d.groupby("cohort", sort=True, dropna=False):
+        km = survival.kaplan_meier(g["days"].to_numpy(), g["observed"].to_numpy())
+        km.insert(0, "cohort", name)
+        curves.append(km)
+        summary.append(
+            {
+                "cohort": name,
+                "cases": len(g),
+                "events": int(g["observed"].sum()),
+                "censored": int((~g["observed"]).sum()),
+                "median_days": survival.median_survival(km),
+            }
+        )
+    curve = pd.concat(curves, ignore_index=True) if curves else _empty(
+        (), ("cohort", "days", "at_risk", "events", "censored", "survival", "reached")
+    )
+    summ = pd.DataFrame(summary) if summary else _empty(
+        (), ("cohort", "cases", "events", "censored", "median_days")
+    )
+    return {
+        "curve": _finish(curve, scope, ("at_risk", "events", "censored")),
+        "summary": _finish(summ, scope, ("cases", "events", "censored")),
+    }
+
+
+# ---------------------------------------------------------------------------- gender
+def gender_breakdown(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame:
+    """Victims by gender x personnel category x outcome (killed from the register; injured,
+    detained, abducted from case tracking): one row per group with `persons`. 'unknown' gender
+    is a group of its own, never dropped."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    by = tuple(d for d in check_dims(by) if d not in ("gender", "personnel_type"))
+    dims = (*by, "gender", "personnel_type")
+    grain = "month" if f.month_aligned else "day"
+    table = "rollup_persons" if grain == "month" else "fact_persons"
+    n = "p.persons" if grain == "month" else "1"
+    w = person_where(f, "p", grain=grain)
+    w.add("(p.source = 'tracking' or p.snapshot_date = ?)", register_snapshot(con, f))
+    w.add("(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))")
+    w.add_pred(scope.person_predicate("p"))
+    sel = ", ".join(f"p.{PERSON_DIM_COLUMNS[d]} as {d}" for d in dims)
+    sql = f"""
+        select {sel}, p.outcome, sum({n}) as persons
+        from {table} as p where {w.sql}
+        group by all order by all
+    """  # noqa: S608
+    df = _q(con, sql, w.params)
+    df["persons"] = df["persons"].astype("int64")
+    return _finish(df, scope, ("persons",))
+
+
+def women_share_series(
+    con: Con, filters: Filters | None, scope: Scope, freq: str = "year", by=None
+) -> pd.DataFrame:
+    """Share of women among victims (killed, injured, detained, abducted) per period: period,
+    group keys, women, men, unknown_gender, persons, women_share (unknown in the denominator)."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    if freq not in ("month", "year"):
+        raise ValueError("freq must be 'month' or 'year'")
+    by = tuple(d for d in check_dims(by or ()) if d not in ("month", "year", "gender"))
+    dims = (freq, *by, "gender")
+    grain = "month" if f.month_aligned else "day"
+    table = "rollup_persons" if grain == "month" else "fact_persons"
+    n = "p.persons" if grain == "month" else "1"
+    w = person_where(f, "p", grain=grain)
+    w.add("(p.source = 'tracking' or p.snapshot_date = ?)", register_snapshot(con, f))
+    w.add("(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))")
+    w.add_pred(scope.person_predicate("p"))
+    sel = ", ".join(f"p.{PERSON_DIM_COLUMNS[d]} as {d}" for d in dims)
+    df = _q(con, f"select {sel}, sum({n}) as persons from {table} as p where {w.sql} group by all", w.params)  # noqa: S608
+    keys = [freq, *by]
+    wide = df.pivot_table(index=keys, columns="gender", values="persons", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=["F", "M", "unknown"], fill_value=0).reset_index()
+    wide = wide.rename(columns={"F": "women", "M": "men", "unknown": "unknown_gender", freq: "period"})
+    wide.columns.name = None
+    if freq == "year" and len(wide):
+        wide["period"] = [date(int(y), 1, 1) for y in wide["period"]]
+    elif len(wide):
+        wide["period"] = [pd.Timestamp(m).date() for m in wide["period"]]
+    wide = _fill_counts(wide, ("women", "men", "unknown_gender"))
+    wide["persons"] = wide["women"] + wide["men"] + wide["unknown_gender"]
+    wide["women_share"] = _rate(wide["women"], wide["persons"])
+    cols = ["period", *by, "women", "men", "unknown_gender", "persons", "women_share"]
+    if wide.empty:
+        wide = _empty((), cols)
+    return _finish(_sort(wide[cols], ("period", *by)), scope, ("women", "men", "unknown_gender", "persons"))
+
+
+def suspects_by_gender(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame:
+    """Suspects and accused in the selected cases by gender: group keys, gender (F, M, unknown:
+    all three always present), suspects."""
+    f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
+    source, sparams = _case_source(f)
+    w = incident_where(f, "c")
+    w.add_pred(scope.incident_predicate("c"))
+    sel, grp = _group_cols(by, _incident_dim_expr("c"))
+    sql = f"""
+        select {sel} coalesce(sum(c.suspects_f), 0) as F, coalesce(sum(c.suspects_m), 0) as M,
+               coalesce(sum(c.suspects_unknown), 0) as "unknown"
+        from {_unnested(source, by, "c")} where {w.sql} {grp}
+    """  # noqa: S608
+    wide = _q(con, sql, [*sparams, *w.params])
+    df = wide.melt(id_vars=list(by), value_vars=["F", "M", "unknown"], var_name="gender", value_name="suspects")
+    df = _fill_counts(df, ("suspects",))
+    return _finish(_sort(df, (*by, "gender")), scope, ("suspects",))
+
+
+# ---------------------------------------------------------------------------- States
+def _notification_scope(scope: Scope, state_col: str, mission_col: str) -> tuple[str, list]:
+    if scope.role == "focal_point":
+        return scope.mission_predicate(mission_col)
+    return scope.state_predicate(state_col)
+
+
+def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
+    """Para 8, per recipient State: notifications sent, answered (on or before the as-of date),
+    answer_rate, no_answer, median_answer_days, incidents notified, notified_24h_share and
+    median_delay_hours (first notification of each incident to that State)."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    w = incident_where(f, "i")
+    w.add_pred(_notification_scope(scope, "n.recipient_state", "i.mission_code"))
+    ts = _as_of_ts(f)
+    sql = f"""
+        with n as (
+            select n.*, i.occurred_at, i.incident_id as iid
+            from notifications as n join fact_incidents as i using (incident_id)
+            where {w.sql} and n.sent_at < ?
+        ),
+        per_incident as (
+            select recipient_state, incident_id,
+                   date_diff('minute', min(occurred_at), min(sent_at)) / 60.0 as delay_hours
+            from n group by all
+        )
+        select n.recipient_state as state,
+            count(*) as notifications,
+            count(*) filter (where n.answer_received_on < ?) as answered,
+            count(*) filter (where n.answer_received_on is null or n.answer_received_on >= ?) as no_answer,
+            median(date_diff('day', cast(n.sent_at as date), n.answer_received_on))
+                filter (where n.answer_received_on < ?) as median_answer_days,
+            any_value(pi.incidents) as incidents_notified,
+            any_value(pi.within_24h) as notified_24h,
+            any_value(pi.median_delay_hours) as median_delay_hours
+        from n
+        join (select recipient_state, count(*) as incidents,
+                     count(*) filter (where delay_hours <= 24) as within_24h,
+                     median(delay_hours) as median_delay_hours
+              from per_incident group by all) as pi using (recipient_state)
+        group by n.recipient_state
+        order by n.recipient_state
+    """  # noqa: S608
+    df = _q(con, sql, [*w.params, ts, ts, ts, ts])
+    df = _fill_counts(df, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h"))
+    df["answer_rate"] = _rate(df["answered"], df["notifications"])
+    df["notified_24h_share"] = _rate(df["notified_24h"], df["incidents_notified"])
+    cols = ["state", "notifications", "answered", "no_answer", "answer_rate", "median_answer_days",
+            "incidents_notified", "notified_24h", "notified_24h_share", "median_delay_hours"]
+    return _finish(df[cols], scope, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h"))
+
+
+PROGRESS_MEASURES = (
+    "incidents",
+    "killed",
+    "investigations_opened",
+    "arrests",
+    "prosecutions",
+    "judgments",
+    "convictions",
+    "closed_without_prosecution",
+    "cases_open_at_end",
+    "investigation_rate_at_end",
+    "conviction_rate_at_end",
+)
+
+
+def _progress(con: Con, f: Filters, scope: Scope, start: date, end: date) -> pd.DataFrame:
+    # incidents and killed in the period (incident cohort)
+    k = _kpis_raw(con, f.replace(date_from=start, date_to=end), scope, ("host_state",))
+    k = k[["host_state", "incidents", "killed"]]
+    # stages reached during the period, whatever the incident date (event-based)
+    g = f.replace(date_from=None, date_to=end, as_of=None if f.as_of is None else min(f.as_of, end))
+    w = incident_where(g, "c")
+    w.add_pred(scope.incident_predicate("c"))
+
+    def within(col):
+        return f"count(*) filter (where c.{col} between ?::date and ?::date)"
+
+    sql = f"""
+        select c.host_state,
+            {within("investigation_opened_on")} as investigations_opened,
+            {within("arrest_on")} as arrests,
+            {within("prosecuted_on")} as prosecutions,
+            {within("judgment_on")} as judgments,
+            {within("first_conviction_on")} as convictions,
+            {within("closed_without_prosecution_on")} as closed_without_prosecution,
+            count(*) filter (where c.opened_on <= ?::date and coalesce(c.judgment_on, c.closed_without_prosecution_on, date '9999-12-31') > ?::date) as cases_open_at_end,
+            count(*) filter (where c.opened_on <= ?::date) as cases_at_end,
+            count(*) filter (where c.investigation_opened_on <= ?::date) as investigated_at_end,
+            count(*) filter (where c.first_conviction_on <= ?::date) as convicted_at_end
+        from fact_cases as c
+        where {w.sql}
+        group by c.host_state
+    """  # noqa: S608
+    params = [start, end] * 6 + [end] * 5 + w.params
+    c = _q(con, sql, params)
+    df = k.merge(c, on="host_state", how="outer")
+    df = _fill_counts(df, [m for m in df.columns if m != "host_state"])
+    df["investigation_rate_at_end"] = _rate(df["investigated_at_end"], df["cases_at_end"])
+    df["conviction_rate_at_end"] = _rate(df["convicted_at_end"], df["cases_at_end"])
+    return df[["host_state", *PROGRESS_MEASURES]]
+
+
+def state_progress(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
+    """Para 4(a): per host State, what happened in the period and the change against the
+    previous period of equal length. Incidents and killed count incidents of the period; the
+    justice measures count cases whose stage was first reached in the period (whatever the
+    incident date); *_at_end measures are cumulative as of the period's last day.
+
+    Columns: host_state, then for each of PROGRESS_MEASURES: `m`, `m_previous`, `m_change`;
+    plus period_from, period_to, previous_from, previous_to."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    start, end = _period(con, f)
+    p_start, p_end = previous_period(start, end)
+    cur = _progress(con, f, scope, start, end)
+    prev = _progress(con, f, scope, p_start, p_end)
+    df = cur.merge(prev, on="host_state", how="outer", suffixes=("", "_previous"))
+    df = df[df["host_state"].notna()]
+    counts = []
+    for m in PROGRESS_MEASURES:
+        if not m.endswith("_rate_at_end"):
+            df = _fill_counts(df, (m, f"{m}_previous"))
+            counts += [m, f"{m}_previous"]
+        df[f"{m}_change"] = df[m] - df[f"{m}_previous"]
+    df["period_from"], df["period_to"] = start, end
+    df["previous_from"], df["previous_to"] = p_start, p_end
+    order = ["host_state"] + [c for m in PROGRESS_MEASURES for c in (m, f"{m}_previous", f"{m}_change")]
+    df = _sort(df[[*order, "period_from", "period_to", "previous_from", "previous_to"]], ("host_state",))
+    return _finish(df, scope, counts)
+
+
+# ---------------------------------------------------------------------------- capacity, focal
+CAPACITY_DIMS = {"host_state": "a.host_state", "mission": "a.mission_code",
+                 "assistance_type": "a.assistance_type", "year": "year(a.start_date)"}
+
+
+def capacity_building(
+    con: Con, filters: Filters | None, scope: Scope, by=("host_state",)
+) -> pd.DataFrame:
+    """Paras 3 and 5: capacity-building activities started in the period, by host_state,
+    mission, assistance_type and/or year: activities, participants_f, participants_m,
+    participants_unknown, participants, women_share."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    by = (by,) if isinstance(by, str) else tuple(by or ())
+    bad = [d for d in by if d not in CAPACITY_DIMS]
+    if bad:
+        raise ValueError(f"unknown dimension(s) {bad}; valid: {', '.join(CAPACITY_DIMS)}")
+    w = Where()
+    if f.date_from:
+        w.add("a.start_date >= ?", f.date_from)
+    if f.upper_date:
+        w.add("a.start_date <= ?", f.upper_date)
+    if f.missions:
+        w.add("a.mission_code in (select unnest(?::varchar[]))", list(f.missions))
+    if f.host_states:
+        w.add("a.host_state in (select unnest(?::varchar[]))", list(f.host_states))
+    if scope.role == "focal_point":
+        w.add_pred(scope.mission_predicate("a.mission_code"))
+    else:
+        w.add_pred(scope.state_predicate("a.host_state"))
+    sel, grp = _group_cols(by, lambda d: CAPACITY_DIMS[d])
+    sql = f"""
+        select {sel} count(*) as activities,
+            coalesce(sum(a.participants_f), 0) as participants_f,
+            coalesce(sum(a.participants_m), 0) as participants_m,
+            coalesce(sum(a.participants_unknown), 0) as participants_unknown
+        from assistance as a where {w.sql} {grp}
+    """  # noqa: S608
+    df = _q(con, sql, w.params)
+    counts = ("activities", "participants_f", "participants_m", "participants_unknown")
+    df = _fill_counts(df, counts)
+    df["participants"] = df["participants_f"] + df["participants_m"] + df["participants_unknown"]
+    df["women_share"] = _rate(df["participants_f"], df["participants"])
+    if by:
+        df = df[df["activities"] > 0]
+    return _finish(_sort(df, by), scope, (*counts, "participants"))
+
+
+def focal_points(con: Con, scope: Scope, on: date | None = None) -> pd.DataFrame:
+    """Para 9: focal-point designations per mission (names only where the policy allows), with
+    `current` true when the designation covers `on` (today if unset)."""
+    scope = _check_scope(scope)
+    pred, params = scope.mission_predicate("fp.mission_code")
+    on = on or date.today()
+    df = _q(
+        con,
+        f"""select fp.focal_point_id, fp.mission_code, fp.function, fp.full_name, fp.from_date,
+                   fp.to_date, fp.from_date <= ?::date and coalesce(fp.to_date, date '9999-12-31') >= ?::date as current
+            from focal_points as fp where {pred}
+            order by fp.mission_code, fp.from_date, fp.focal_point_id""",  # noqa: S608
+        [on, on, *params],
+    )
+    return _finish(df, scope, ())
+
+
+# ---------------------------------------------------------------------------- completeness
+def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
+    """Data quality per mission: incidents, share_unverified (not 'confirmed'), victims,
+    share_unknown_gender (victims), register_fatalities, register_unknown_gender_share, cases,
+    share_missing_stage_dates (no event at all; arrest, prosecution or judgment without an
+    investigation date; judgment without charges or trial date)."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    wi = incident_where(f, "i")
+    wi.add_pred(scope.incident_predicate("i"))
+    inc = _q(con, f"""
+        select i.mission_code as mission, count(*) as incidents,
+               count(*) filter (where not i.verified) as not_confirmed,
+               sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
+        from fact_incidents as i where {wi.sql} group by 1""", wi.params)  # noqa: S608
+    source, sparams = _case_source(f)
+    wc = incident_where(f, "c")
+    wc.add_pred(scope.incident_predicate("c"))
+    cas = _q(con, f"""
+        select c.mission_code as mission, count(*) as cases,
+               count(*) filter (where c.first_event_on is null
+                   or (c.investigation_opened_on is null
+                       and coalesce(c.arrest_on, c.prosecuted_on, c.judgment_on) is not null)
+                   or (c.judgment_on is not null and c.charges_on is null
+                       and c.trial_opened_on is null)) as missing_stage_dates
+        from {source} as c where {wc.sql} group by 1""", [*sparams, *wc.params])  # noqa: S608
+    reg = _persons(con, f.replace(genders=()), scope, ("mission", "gender"))
+    reg = reg.pivot_table(index="mission", columns="gender", values="killed", aggfunc="sum",
+                          fill_value=0).reindex(columns=["F", "M", "unknown"], fill_value=0)
+    reg = pd.DataFrame({"mission": reg.index, "register_fatalities": reg.sum(axis=1).to_numpy(),
+                        "register_unknown_gender": reg["unknown"].to_numpy()})
+    df = inc.merge(cas, on="mission", how="outer").merge(reg, on="mission", how="outer")
+    counts = ("incidents", "not_confirmed", "victims", "victims_unknown_gender", "cases",
+              "missing_stage_dates", "register_fatalities", "register_unknown_gender")
+    df = _fill_counts(df, counts)
+    df = df[(df[list(counts)] != 0).any(axis=1)]
+    df["share_unverified"] = _rate(df["not_confirmed"], df["incidents"])
+    df["share_unknown_gender"] = _rate(df["victims_unknown_gender"], df["victims"])
+    df["register_unknown_gender_share"] = _rate(df["register_unknown_gender"], df["register_fatalities"])
+    df["share_missing_stage_dates"] = _rate(df["missing_stage_dates"], df["cases"])
+    cols = ["mission", "incidents", "not_confirmed", "share_unverified", "victims",
+            "victims_unknown_gender", "share_unknown_gender", "register_fatalities",
+            "register_unknown_gender", "register_unknown_gender_share", "cases",
+            "missing_stage_dates", "share_missing_stage_dates"]
+    return _finish(_sort(df[cols], ("mission",)), scope, counts)
+
+
+# ---------------------------------------------------------------------------- maps
+MAP_POINT_COLUMNS = ("incident_id", "incident_date", "mission_code", "host_state", "admin_area",
+                     "act_type", "verification", "lat", "lon", "killed", "injured", "detained",
+                     "abducted")
+
+
+def map_points(
+    con: Con, filters: Filters | None, scope: Scope, *, limit: int | None = 50_000
+) -> pd.DataFrame:
+    """Incidents with coordinates, one row each (MAP_POINT_COLUMNS), newest first. Row-level:
+    refused for aggregates-only scopes; exact coordinates only where the policy allows."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    _rows_allowed(scope, "map points")
+    w = incident_where(f, "i")
+    w.add_pred(scope.incident_predicate("i"))
+    w.add("i.lat is not null and i.lon is not null")
+    cols = ", ".join(f"i.{c}" for c in MAP_POINT_COLUMNS)
+    sql = f"select {cols} from fact_incidents as i where {w.sql} order by i.occurred_at desc, i.incident_id"  # noqa: S608
+    params = list(w.params)
+    if limit is not None:
+        sql += " limit ?"
+        params.append(int(limit))
+    return _finish(_q(con, sql, params), scope, rows=True)
+
+
+def map_aggregates(
+    con: Con,
+    filters: Filters | None,
+    scope: Scope,
+    level: str = "grid",
+    cell_deg: float = 1.0,
+) -> pd.DataFrame:
+    """Incident counts per map area, allowed for every role. level='grid': square cells of
+    `cell_deg` degrees (cell centre lat/lon); level='admin_area': per host State x admin area
+    (admin area withheld where the policy says so). Columns: keys (cell_lat, cell_lon = cell
+    centre; or host_state, admin_area), incidents, killed, injured, detained, abducted."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    if level not in ("grid", "admin_area"):
+        raise ValueError("level must be 'grid' or 'admin_area'")
+    cell = float(cell_deg)
+    if not (math.isfinite(cell) and 0.01 <= cell <= 45):
+        raise ValueError("cell_deg must be between 0.01 and 45")
+    w = incident_where(f, "i")
+    w.add_pred(scope.incident_predicate("i"))
+    sums = ("count(*) as incidents, sum(i.killed) as killed, sum(i.injured) as injured,"
+            " sum(i.detained) as detained, sum(i.abducted) as abducted")
+    if level == "grid":
+        w.add("i.lat is not null and i.lon is not null")
+        sql = f"""
+            select (floor(i.lat / ?) + 0.5) * ? as cell_lat, (floor(i.lon / ?) + 0.5) * ? as cell_lon, {sums}
+            from fact_incidents as i where {w.sql} group by 1, 2 order by 1, 2
+        """  # noqa: S608
+        params = [cell, cell, cell, cell, *w.params]
+    else:
+        sql = f"""
+            select i.host_state, coalesce(i.admin_area, 'unknown') as admin_area, {sums}
+            from fact_incidents as i where {w.sql} group by 1, 2 order by 1, 2
+        """  # noqa: S608
+        params = list(w.params)
+    df = _fill_counts(_q(con, sql, params), ("incidents", "killed", "injured", "detained", "abducted"))
+    return _finish(df, scope, ("incidents", "killed", "injured", "detained", "abducted"))
+
+
+# ---------------------------------------------------------------------------- deployments
+def rates_per_1000(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame:
+    """Register fatalities per 1,000 deployed personnel: killed, avg_strength (mean monthly
+    strength over the months of the period that have deployment data), killed_per_1000; null
+    where no deployment is loaded for the group. `by` within mission, year, nationality
+    (= contributing country), gender."""
+    f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
+    allowed = ("mission", "year", "nationality", "gender")
+    bad = [d for d in by if d not in allowed]
+    if bad:
+        raise ValueError(f"rates per 1,000 group by {', '.join(allowed)} only, not {bad}")
+    killed = _persons(con, f, scope, by)[[*by, "killed"]]
+    dep_cols = {"mission": "d.mission_code", "year": "year(d.month)", "nationality": "d.contributor",
+                "gender": "d.gender"}
+    w = Where()
+    if f.date_from:
+        w.add("d.month >= date_trunc('month', ?::date)", f.date_from)
+    if f.upper_date:
+        w.add("d.month <= ?", f.upper_date)
+    if f.missions:
+        w.add("d.mission_code in (select unnest(?::varchar[]))", list(f.missions))
+    if f.nationalities:
+        w.add("d.contributor in (select unnest(?::varchar[]))", list(f.nationalities))
+    if f.genders:
+        w.add("d.gender in (select unnest(?::varchar[]))", list(f.genders))
+    if scope.role == "focal_point":
+        w.add_pred(scope.mission_predicate("d.mission_code"))
+    elif not scope.is_full:
+        w.add_pred(scope.state_predicate("d.contributor"))
+    sel, grp = _group_cols(by, lambda d: dep_cols[d])
+    inner_sel = sel + "d.month, sum(d.strength) as strength"
+    inner_grp = ("group by " + ", ".join(str(i + 1) for i in range(len(by) + 1)))
+    outer_sel = ", ".join(by) + (", " if by else "")
+    outer_grp = ("group by " + ", ".join(by)) if by else ""
+    sql = f"""
+        select {outer_sel} avg(strength) as avg_strength
+        from (select {inner_sel} from deployments as d where {w.sql} {inner_grp})
+        {outer_grp}
+    """  # noqa: S608
+    dep = _q(con, sql, w.params)
+    df = killed.merge(dep, on=list(by), how="left") if by else pd.concat([killed, dep], axis=1)
+    df = _fill_counts(df, ("killed",))
+    df["killed_per_1000"] = _rate(df["killed"] * 1000, df["avg_strength"])
+    return _finish(_sort(df[[*by, "killed", "avg_strength", "killed_per_1000"]], by), scope, ("killed",))
+
+
+# ---------------------------------------------------------------------------- status
+def data_status(con: Con, scope: Scope | None = None) -> dict:
+    """What the data is and how fresh: last_updated (latest load), verified_up_to (the day
+    before the earliest incident still 'unverified', or the latest incident date if none),
+    register_snapshot (latest), synthetic (any demo data loaded), and row counts."""
+
+    def one(sql):
+        row = con.execute(sql).fetchone()
+        return row[0] if row else None
+
+    last_loaded = one("select max(loaded_at) from load_batches")
+    earliest_unverified = one(
+        "select min(incident_date) from fact_incidents where verification = 'unverified'"
+    )
+    latest_incident = one("select max(incident_date) from fact_incidents")
+    verified_up_to = (
+        earliest_unverified - timedelta(days=1) if earliest_unverified else latest_incident
+    )
+    synthetic = bool(
+        one("select bool_or(synthetic) from load_batches")
+        or one("select bool_or(synthetic) from register_snapshots")
+        or one("select bool_or(synthetic) from fact_incidents")
+    )
+    return {
+        "last_updated": last_loaded,
+        "verified_up_to": verified_up_to,
+        "register_snapshot": one("select max(snapshot_date) from rollup_persons where source = 'register'"),
+        "register_snapshots": [
+            r[0] for r in con.execute(
+                "select distinct snapshot_date from rollup_persons where source = 'register'"
+                " and snapshot_date is not null order by 1").fetchall()
+        ],
+        "latest_incident": latest_incident,
+        "synthetic": synthetic,
+        "incidents": one("select count(*) from fact_incidents"),
+        "cases": one("select count(*) from fact_cases"),
+    }
+
+
+def catalogue() -> pd.DataFrame:
+    """The metric catalogue (metrics/catalogue.py) as a table, one row per metric."""
+    return catalogue_frame()
+
+
+__all__ = [
+    "ALL",
+    "KPI_COLUMNS",
+    "Filters",
+    "capacity_building",
+    "case_detail",
+    "case_list",
+    "catalogue",
+    "completeness",
+    "data_status",
+    "focal_points",
+    "funnel",
+    "gender_breakdown",
+    "kpi_change",
+    "kpis",
+    "map_aggregates",
+    "map_points",
+    "notifications_by_state",
+    "previous_period",
+    "rates_per_1000",
+    "register_snapshot",
+    "series",
+    "stalled_cases",
+    "stalled_count",
+    "state_progress",
+    "suspects_by_gender",
+    "time_to_justice",
+    "women_share_series",
+]
