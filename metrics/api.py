@@ -136,7 +136,9 @@ def _finish(
     df = df[[c for c in df.columns if c in cols]]
     counts = [c for c in count_columns if c in df.columns]
     rates = {
-        r: list(nd) for r, nd in (rates or {}).items() if r in df.columns and all(x in df.columns for x in nd)
+        r: list(nd)
+        for r, nd in (rates or {}).items()
+        if r in df.columns and all(x in df.columns for x in nd)
     }
     if dims is not None:
         dims = [d for d in dims if d in df.columns]
@@ -156,8 +158,10 @@ def _q(con: Con, sql: str, params: list) -> pd.DataFrame:
 
 def _scope_fits_rollup(scope: Scope) -> bool:
     """Rollups carry mission and host State, not victims' nationalities."""
-    return scope.is_full or scope.role == "focal_point" or not (
-        scope.contributing_states or scope.nationality_states
+    return (
+        scope.is_full
+        or scope.role == "focal_point"
+        or not (scope.contributing_states or scope.nationality_states)
     )
 
 
@@ -266,10 +270,8 @@ def _unnested(source: str, by, alias: str) -> str:
     for d in by:
         if d in LIST_DIMS:
             col = LIST_DIMS[d]
-            rel = (
-                f"select *, unnest(case when len({col}) = 0 then ['unknown'] else {col} end)"
-                f" as {d} from ({rel})"  # noqa: S608
-            )
+            unnest = f"unnest(case when len({col}) = 0 then ['unknown'] else {col} end)"
+            rel = f"select *, {unnest} as {d} from ({rel})"  # noqa: S608
     return f"({rel}) as {alias}"
 
 
@@ -645,7 +647,9 @@ def _case_rows_sql(f: Filters, scope: Scope, days: int, extra_where: str = ""):
     w = incident_where(f, "c")
     w.add_pred(scope.incident_predicate("c"))
     ref = f.as_of or date.today()
-    cols = ", ".join(f"c.{c}" for c in CASE_LIST_COLUMNS if c not in ("days_in_current_stage", "stalled"))
+    cols = ", ".join(
+        f"c.{c}" for c in CASE_LIST_COLUMNS if c not in ("days_in_current_stage", "stalled")
+    )
     sql = f"""
         select {cols},
             date_diff('day', coalesce(c.last_event_on, c.opened_on), ?::date) as days_in_current_stage,
@@ -726,7 +730,9 @@ def case_detail(con: Con, case_id: str, scope: Scope) -> dict[str, pd.DataFrame]
     _rows_allowed(scope, "a case page")
     pred, pparams = scope.incident_predicate("c")
     case = _q(
-        con, f"select * from fact_cases as c where c.case_id = ? and {pred}", [str(case_id), *pparams]  # noqa: S608
+        con,
+        f"select * from fact_cases as c where c.case_id = ? and {pred}",
+        [str(case_id), *pparams],  # noqa: S608
     )
     if case.empty:
         raise LookupError(f"case {case_id!r} not found")
@@ -802,8 +808,13 @@ TTJ_EVENTS = {
     "judgment": "judgment_on",
     "conviction": "first_conviction_on",
 }
-COHORTS = {"year": "year", "mission": "mission_code", "host_state": "host_state",
-           "act_type": "act_type", "state": "state"}
+COHORTS = {
+    "year": "year",
+    "mission": "mission_code",
+    "host_state": "host_state",
+    "act_type": "act_type",
+    "state": "state",
+}
 
 
 def time_to_justice(
@@ -855,11 +866,15 @@ def time_to_justice(
                 "median_days": survival.median_survival(km),
             }
         )
-    curve = pd.concat(curves, ignore_index=True) if curves else _empty(
-        (), ("cohort", "days", "at_risk", "events", "censored", "survival", "reached")
+    curve = (
+        pd.concat(curves, ignore_index=True)
+        if curves
+        else _empty((), ("cohort", "days", "at_risk", "events", "censored", "survival", "reached"))
     )
-    summ = pd.DataFrame(summary) if summary else _empty(
-        (), ("cohort", "cases", "events", "censored", "median_days")
+    summ = (
+        pd.DataFrame(summary)
+        if summary
+        else _empty((), ("cohort", "cases", "events", "censored", "median_days"))
     )
     return {
         "curve": _finish(curve, scope, ("at_risk", "events", "censored")),
@@ -911,11 +926,19 @@ def women_share_series(
     w.add("(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))")
     w.add_pred(scope.person_predicate("p"))
     sel = ", ".join(f"p.{PERSON_DIM_COLUMNS[d]} as {d}" for d in dims)
-    df = _q(con, f"select {sel}, sum({n}) as persons from {table} as p where {w.sql} group by all", w.params)  # noqa: S608
+    df = _q(
+        con,
+        f"select {sel}, sum({n}) as persons from {table} as p where {w.sql} group by all",
+        w.params,
+    )  # noqa: S608
     keys = [freq, *by]
-    wide = df.pivot_table(index=keys, columns="gender", values="persons", aggfunc="sum", fill_value=0)
+    wide = df.pivot_table(
+        index=keys, columns="gender", values="persons", aggfunc="sum", fill_value=0
+    )
     wide = wide.reindex(columns=["F", "M", "unknown"], fill_value=0).reset_index()
-    wide = wide.rename(columns={"F": "women", "M": "men", "unknown": "unknown_gender", freq: "period"})
+    wide = wide.rename(
+        columns={"F": "women", "M": "men", "unknown": "unknown_gender", freq: "period"}
+    )
     wide.columns.name = None
     if freq == "year" and len(wide):
         wide["period"] = [date(int(y), 1, 1) for y in wide["period"]]
@@ -927,7 +950,9 @@ def women_share_series(
     cols = ["period", *by, "women", "men", "unknown_gender", "persons", "women_share"]
     if wide.empty:
         wide = _empty((), cols)
-    return _finish(_sort(wide[cols], ("period", *by)), scope, ("women", "men", "unknown_gender", "persons"))
+    return _finish(
+        _sort(wide[cols], ("period", *by)), scope, ("women", "men", "unknown_gender", "persons")
+    )
 
 
 def suspects_by_gender(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame:
@@ -944,7 +969,9 @@ def suspects_by_gender(con: Con, filters: Filters | None, scope: Scope, by=()) -
         from {_unnested(source, by, "c")} where {w.sql} {grp}
     """  # noqa: S608
     wide = _q(con, sql, [*sparams, *w.params])
-    df = wide.melt(id_vars=list(by), value_vars=["F", "M", "unknown"], var_name="gender", value_name="suspects")
+    df = wide.melt(
+        id_vars=list(by), value_vars=["F", "M", "unknown"], var_name="gender", value_name="suspects"
+    )
     df = _fill_counts(df, ("suspects",))
     return _finish(_sort(df, (*by, "gender")), scope, ("suspects",))
 
@@ -993,12 +1020,28 @@ def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> p
         order by n.recipient_state
     """  # noqa: S608
     df = _q(con, sql, [*w.params, ts, ts, ts, ts])
-    df = _fill_counts(df, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h"))
+    df = _fill_counts(
+        df, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h")
+    )
     df["answer_rate"] = _rate(df["answered"], df["notifications"])
     df["notified_24h_share"] = _rate(df["notified_24h"], df["incidents_notified"])
-    cols = ["state", "notifications", "answered", "no_answer", "answer_rate", "median_answer_days",
-            "incidents_notified", "notified_24h", "notified_24h_share", "median_delay_hours"]
-    return _finish(df[cols], scope, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h"))
+    cols = [
+        "state",
+        "notifications",
+        "answered",
+        "no_answer",
+        "answer_rate",
+        "median_answer_days",
+        "incidents_notified",
+        "notified_24h",
+        "notified_24h_share",
+        "median_delay_hours",
+    ]
+    return _finish(
+        df[cols],
+        scope,
+        ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h"),
+    )
 
 
 PROGRESS_MEASURES = (
@@ -1076,14 +1119,22 @@ def state_progress(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFr
         df[f"{m}_change"] = df[m] - df[f"{m}_previous"]
     df["period_from"], df["period_to"] = start, end
     df["previous_from"], df["previous_to"] = p_start, p_end
-    order = ["host_state"] + [c for m in PROGRESS_MEASURES for c in (m, f"{m}_previous", f"{m}_change")]
-    df = _sort(df[[*order, "period_from", "period_to", "previous_from", "previous_to"]], ("host_state",))
+    order = ["host_state"] + [
+        c for m in PROGRESS_MEASURES for c in (m, f"{m}_previous", f"{m}_change")
+    ]
+    df = _sort(
+        df[[*order, "period_from", "period_to", "previous_from", "previous_to"]], ("host_state",)
+    )
     return _finish(df, scope, counts)
 
 
 # ---------------------------------------------------------------------------- capacity, focal
-CAPACITY_DIMS = {"host_state": "a.host_state", "mission": "a.mission_code",
-                 "assistance_type": "a.assistance_type", "year": "year(a.start_date)"}
+CAPACITY_DIMS = {
+    "host_state": "a.host_state",
+    "mission": "a.mission_code",
+    "assistance_type": "a.assistance_type",
+    "year": "year(a.start_date)",
+}
 
 
 def capacity_building(
@@ -1154,47 +1205,94 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
     f, scope = _check_filters(filters), _check_scope(scope)
     wi = incident_where(f, "i")
     wi.add_pred(scope.incident_predicate("i"))
-    inc = _q(con, f"""
+    inc = _q(
+        con,
+        f"""
         select i.mission_code as mission, count(*) as incidents,
                count(*) filter (where not i.verified) as not_confirmed,
                sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
-        from fact_incidents as i where {wi.sql} group by 1""", wi.params)  # noqa: S608
+        from fact_incidents as i where {wi.sql} group by 1""",
+        wi.params,
+    )  # noqa: S608
     source, sparams = _case_source(f)
     wc = incident_where(f, "c")
     wc.add_pred(scope.incident_predicate("c"))
-    cas = _q(con, f"""
+    cas = _q(
+        con,
+        f"""
         select c.mission_code as mission, count(*) as cases,
                count(*) filter (where c.first_event_on is null
                    or (c.investigation_opened_on is null
                        and coalesce(c.arrest_on, c.prosecuted_on, c.judgment_on) is not null)
                    or (c.judgment_on is not null and c.charges_on is null
                        and c.trial_opened_on is null)) as missing_stage_dates
-        from {source} as c where {wc.sql} group by 1""", [*sparams, *wc.params])  # noqa: S608
+        from {source} as c where {wc.sql} group by 1""",
+        [*sparams, *wc.params],
+    )  # noqa: S608
     reg = _persons(con, f.replace(genders=()), scope, ("mission", "gender"))
-    reg = reg.pivot_table(index="mission", columns="gender", values="killed", aggfunc="sum",
-                          fill_value=0).reindex(columns=["F", "M", "unknown"], fill_value=0)
-    reg = pd.DataFrame({"mission": reg.index, "register_fatalities": reg.sum(axis=1).to_numpy(),
-                        "register_unknown_gender": reg["unknown"].to_numpy()})
+    reg = reg.pivot_table(
+        index="mission", columns="gender", values="killed", aggfunc="sum", fill_value=0
+    ).reindex(columns=["F", "M", "unknown"], fill_value=0)
+    reg = pd.DataFrame(
+        {
+            "mission": reg.index,
+            "register_fatalities": reg.sum(axis=1).to_numpy(),
+            "register_unknown_gender": reg["unknown"].to_numpy(),
+        }
+    )
     df = inc.merge(cas, on="mission", how="outer").merge(reg, on="mission", how="outer")
-    counts = ("incidents", "not_confirmed", "victims", "victims_unknown_gender", "cases",
-              "missing_stage_dates", "register_fatalities", "register_unknown_gender")
+    counts = (
+        "incidents",
+        "not_confirmed",
+        "victims",
+        "victims_unknown_gender",
+        "cases",
+        "missing_stage_dates",
+        "register_fatalities",
+        "register_unknown_gender",
+    )
     df = _fill_counts(df, counts)
     df = df[(df[list(counts)] != 0).any(axis=1)]
     df["share_unverified"] = _rate(df["not_confirmed"], df["incidents"])
     df["share_unknown_gender"] = _rate(df["victims_unknown_gender"], df["victims"])
-    df["register_unknown_gender_share"] = _rate(df["register_unknown_gender"], df["register_fatalities"])
+    df["register_unknown_gender_share"] = _rate(
+        df["register_unknown_gender"], df["register_fatalities"]
+    )
     df["share_missing_stage_dates"] = _rate(df["missing_stage_dates"], df["cases"])
-    cols = ["mission", "incidents", "not_confirmed", "share_unverified", "victims",
-            "victims_unknown_gender", "share_unknown_gender", "register_fatalities",
-            "register_unknown_gender", "register_unknown_gender_share", "cases",
-            "missing_stage_dates", "share_missing_stage_dates"]
+    cols = [
+        "mission",
+        "incidents",
+        "not_confirmed",
+        "share_unverified",
+        "victims",
+        "victims_unknown_gender",
+        "share_unknown_gender",
+        "register_fatalities",
+        "register_unknown_gender",
+        "register_unknown_gender_share",
+        "cases",
+        "missing_stage_dates",
+        "share_missing_stage_dates",
+    ]
     return _finish(_sort(df[cols], ("mission",)), scope, counts)
 
 
 # ---------------------------------------------------------------------------- maps
-MAP_POINT_COLUMNS = ("incident_id", "incident_date", "mission_code", "host_state", "admin_area",
-                     "act_type", "verification", "lat", "lon", "killed", "injured", "detained",
-                     "abducted")
+MAP_POINT_COLUMNS = (
+    "incident_id",
+    "incident_date",
+    "mission_code",
+    "host_state",
+    "admin_area",
+    "act_type",
+    "verification",
+    "lat",
+    "lon",
+    "killed",
+    "injured",
+    "detained",
+    "abducted",
+)
 
 
 def map_points(
@@ -1235,8 +1333,10 @@ def map_aggregates(
         raise ValueError("cell_deg must be between 0.01 and 45")
     w = incident_where(f, "i")
     w.add_pred(scope.incident_predicate("i"))
-    sums = ("count(*) as incidents, sum(i.killed) as killed, sum(i.injured) as injured,"
-            " sum(i.detained) as detained, sum(i.abducted) as abducted")
+    sums = (
+        "count(*) as incidents, sum(i.killed) as killed, sum(i.injured) as injured,"
+        " sum(i.detained) as detained, sum(i.abducted) as abducted"
+    )
     if level == "grid":
         w.add("i.lat is not null and i.lon is not null")
         sql = f"""
@@ -1250,7 +1350,9 @@ def map_aggregates(
             from fact_incidents as i where {w.sql} group by 1, 2 order by 1, 2
         """  # noqa: S608
         params = list(w.params)
-    df = _fill_counts(_q(con, sql, params), ("incidents", "killed", "injured", "detained", "abducted"))
+    df = _fill_counts(
+        _q(con, sql, params), ("incidents", "killed", "injured", "detained", "abducted")
+    )
     return _finish(df, scope, ("incidents", "killed", "injured", "detained", "abducted"))
 
 
@@ -1266,8 +1368,12 @@ def rates_per_1000(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd
     if bad:
         raise ValueError(f"rates per 1,000 group by {', '.join(allowed)} only, not {bad}")
     killed = _persons(con, f, scope, by)[[*by, "killed"]]
-    dep_cols = {"mission": "d.mission_code", "year": "year(d.month)", "nationality": "d.contributor",
-                "gender": "d.gender"}
+    dep_cols = {
+        "mission": "d.mission_code",
+        "year": "year(d.month)",
+        "nationality": "d.contributor",
+        "gender": "d.gender",
+    }
     w = Where()
     if f.date_from:
         w.add("d.month >= date_trunc('month', ?::date)", f.date_from)
@@ -1285,7 +1391,7 @@ def rates_per_1000(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd
         w.add_pred(scope.state_predicate("d.contributor"))
     sel, grp = _group_cols(by, lambda d: dep_cols[d])
     inner_sel = sel + "d.month, sum(d.strength) as strength"
-    inner_grp = ("group by " + ", ".join(str(i + 1) for i in range(len(by) + 1)))
+    inner_grp = "group by " + ", ".join(str(i + 1) for i in range(len(by) + 1))
     outer_sel = ", ".join(by) + (", " if by else "")
     outer_grp = ("group by " + ", ".join(by)) if by else ""
     sql = f"""
@@ -1297,7 +1403,9 @@ def rates_per_1000(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd
     df = killed.merge(dep, on=list(by), how="left") if by else pd.concat([killed, dep], axis=1)
     df = _fill_counts(df, ("killed",))
     df["killed_per_1000"] = _rate(df["killed"] * 1000, df["avg_strength"])
-    return _finish(_sort(df[[*by, "killed", "avg_strength", "killed_per_1000"]], by), scope, ("killed",))
+    return _finish(
+        _sort(df[[*by, "killed", "avg_strength", "killed_per_1000"]], by), scope, ("killed",)
+    )
 
 
 # ---------------------------------------------------------------------------- status
@@ -1326,11 +1434,15 @@ def data_status(con: Con, scope: Scope | None = None) -> dict:
     return {
         "last_updated": last_loaded,
         "verified_up_to": verified_up_to,
-        "register_snapshot": one("select max(snapshot_date) from rollup_persons where source = 'register'"),
+        "register_snapshot": one(
+            "select max(snapshot_date) from rollup_persons where source = 'register'"
+        ),
         "register_snapshots": [
-            r[0] for r in con.execute(
+            r[0]
+            for r in con.execute(
                 "select distinct snapshot_date from rollup_persons where source = 'register'"
-                " and snapshot_date is not null order by 1").fetchall()
+                " and snapshot_date is not null order by 1"
+            ).fetchall()
         ],
         "latest_incident": latest_incident,
         "synthetic": synthetic,

@@ -68,7 +68,11 @@ PERSON_DIM_COLUMNS = {
 }
 # Dimensions held as lists at incident/case grain: an incident counts once in every group it
 # belongs to (so those groups need not add up to the total); an empty list counts as 'unknown'.
-LIST_DIMS = {"nationality": "nationalities", "personnel_type": "personnel_types", "gender": "genders"}
+LIST_DIMS = {
+    "nationality": "nationalities",
+    "personnel_type": "personnel_types",
+    "gender": "genders",
+}
 
 
 def _as_date(value, name: str) -> date | None:

@@ -34,8 +34,9 @@ def kaplan_meier(durations, observed) -> pd.DataFrame:
             if ti == 0:
                 rows[0] = {"days": 0, "at_risk": at_risk, "events": d, "censored": c, "survival": s}
             else:
-                rows.append({"days": int(ti), "at_risk": at_risk, "events": d, "censored": c,
-                             "survival": s})
+                rows.append(
+                    {"days": int(ti), "at_risk": at_risk, "events": d, "censored": c, "survival": s}
+                )
     df = pd.DataFrame(rows)
     df["reached"] = 1.0 - df["survival"]
     return df

@@ -60,7 +60,17 @@ REGISTER = [
 OLD_SNAPSHOT = date(2021, 6, 30)
 NEW_SNAPSHOT = date(2023, 11, 28)
 INCIDENTS = [
-    ("I1", "2020-03-10 08:00:00", "MINUSCA", "CAF", "Haut-Mbomou", 5.1, 22.1, "ambush", "confirmed"),
+    (
+        "I1",
+        "2020-03-10 08:00:00",
+        "MINUSCA",
+        "CAF",
+        "Haut-Mbomou",
+        5.1,
+        22.1,
+        "ambush",
+        "confirmed",
+    ),
     ("I2", "2021-06-05 00:00:00", "MINUSMA", "MLI", "Kidal", 18.4, 1.4, "ied_mine", "probable"),
     ("I3", "2022-01-15 00:00:00", "MINUSCA", "CAF", "Ouham", 6.9, 17.4, "abduction", "unverified"),
     ("I4", "2022-11-01 00:00:00", "MINUSMA", "MLI", "Mopti", 14.5, -4.2, "detention", "confirmed"),
@@ -75,8 +85,13 @@ VICTIMS = [
     ("V7", "I3", "Local", "CAF", "M", "abducted", None),
     ("V8", "I4", "Military", "EGY", "M", "detained", None),
 ]
-CASES = [("C1", "I1", "CAF"), ("C2", "I2", "MLI"), ("C3", "I2", "FRA"), ("C4", "I4", "MLI"),
-         ("C5", "I3", "CAF")]
+CASES = [
+    ("C1", "I1", "CAF"),
+    ("C2", "I2", "MLI"),
+    ("C3", "I2", "FRA"),
+    ("C4", "I4", "MLI"),
+    ("C5", "I3", "CAF"),
+]
 EVENTS = [
     ("C1", "2020-03-11", "notified", None),
     ("C1", "2020-04-01", "investigation_opened", None),
@@ -119,7 +134,14 @@ ASSISTANCE = [
     ("A3", "CAF", None, "2022-07-01", "evidence", 0, 3, 2),
 ]
 FOCAL_POINTS = [
-    ("FP1", "MINUSCA", "Focal point, investigation and prosecution", "Jane Doe", "2021-01-01", None),
+    (
+        "FP1",
+        "MINUSCA",
+        "Focal point, investigation and prosecution",
+        "Jane Doe",
+        "2021-01-01",
+        None,
+    ),
     ("FP2", "MINUSMA", "Focal point", "John Roe", "2021-01-01", "2023-12-31"),
 ]
 DEPLOYMENTS = [
@@ -182,7 +204,8 @@ def build_fixture(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDB
         )
     for sid, cid, g, status in SUSPECTS:
         con.execute(
-            "insert into suspects values (?, ?, 'group', ?, ?, ?, 1)", [sid, cid, g, status, f"Name {sid}"]
+            "insert into suspects values (?, ?, 'group', ?, ?, ?, 1)",
+            [sid, cid, g, status, f"Name {sid}"],
         )
     for row in NOTIFICATIONS:
         con.execute("insert into notifications values (?, ?, ?, ?, ?, ?, 1)", list(row))
@@ -222,27 +245,39 @@ def test_fact_incidents_has_one_row_per_incident_with_victim_counts(con):
         ("I3", 0, 0, 0, 2, 1, 1, 1, 0, 1, None, False),
         ("I4", 0, 0, 1, 0, 0, 0, 1, 0, 1, 120.0, True),
     ]
-    assert one(con, "select uniformed_nationalities, civilian_nationalities, genders"
-                    " from fact_incidents where incident_id = 'I1'") == (["BGD"], ["CAF"], ["F", "M", "unknown"])
+    assert one(
+        con,
+        "select uniformed_nationalities, civilian_nationalities, genders"
+        " from fact_incidents where incident_id = 'I1'",
+    ) == (["BGD"], ["CAF"], ["F", "M", "unknown"])
 
 
 def test_fact_cases_outcomes_and_stage_dates(con):
     rows = dict(con.execute("select case_id, outcome from fact_cases").fetchall())
-    assert rows == {"C1": "partial_justice", "C2": "partial_justice", "C3": "pending",
-                    "C4": "impunity", "C5": "full_justice"}
+    assert rows == {
+        "C1": "partial_justice",
+        "C2": "partial_justice",
+        "C3": "pending",
+        "C4": "impunity",
+        "C5": "full_justice",
+    }
     c1 = con.execute(
         "select current_stage, persons_arrested, persons_convicted, persons_acquitted,"
         " prosecuted_on, judgment_on from fact_cases where case_id = 'C1'"
     ).fetchone()
     assert c1 == ("convicted", 3, 2, 1, date(2020, 9, 1), date(2021, 3, 1))
-    c2 = one(con, "select prosecuted_on, persons_convicted_in_absentia, suspects_identified_on"
-                  " from fact_cases where case_id = 'C2'")
+    c2 = one(
+        con,
+        "select prosecuted_on, persons_convicted_in_absentia, suspects_identified_on"
+        " from fact_cases where case_id = 'C2'",
+    )
     assert c2 == (date(2022, 5, 1), 1, date(2021, 9, 1))
 
 
 def test_fact_cases_as_of_a_past_date_uses_only_earlier_events(con):
-    rows = dict(con.execute(
-        "select case_id, outcome from fact_cases_as_of(date '2021-12-31')").fetchall())
+    rows = dict(
+        con.execute("select case_id, outcome from fact_cases_as_of(date '2021-12-31')").fetchall()
+    )
     assert rows == {"C1": "partial_justice", "C2": "pending", "C3": "pending"}
 
 
@@ -250,7 +285,9 @@ def test_rollups_add_up_to_the_facts(con):
     assert one(con, "select sum(persons) from rollup_persons where source = 'tracking'") == (8,)
     assert one(con, "select sum(persons) from rollup_persons where source = 'register'") == (12,)
     assert one(con, "select sum(incidents) from rollup_incidents") == (4,)
-    assert one(con, "select sum(cases), sum(investigated), sum(convicted_cases) from rollup_cases") == (5, 4, 3)
+    assert one(
+        con, "select sum(cases), sum(investigated), sum(convicted_cases) from rollup_cases"
+    ) == (5, 4, 3)
 
 
 def test_building_the_models_twice_changes_nothing(con):

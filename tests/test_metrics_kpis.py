@@ -113,8 +113,13 @@ def test_as_of_a_past_date_uses_that_snapshot_and_stage_history(con):
 def test_funnel_stages_in_order(con):
     df = metrics.funnel(con, Filters(), FULL)
     assert list(df["stage"]) == [
-        "incidents", "cases", "investigated", "suspects_identified", "arrested_cases",
-        "prosecuted", "convicted_cases",
+        "incidents",
+        "cases",
+        "investigated",
+        "suspects_identified",
+        "arrested_cases",
+        "prosecuted",
+        "convicted_cases",
     ]
     assert list(df["count"]) == [4, 5, 4, 3, 2, 3, 3]
     assert pd.isna(df["share_of_previous"].iloc[1])  # incidents -> cases: different units
@@ -122,8 +127,13 @@ def test_funnel_stages_in_order(con):
 
 
 def test_series_by_year_fills_empty_years_with_zero(con):
-    df = metrics.series(con, Filters(date_from="2019-01-01", date_to="2022-12-31"), FULL,
-                        measures=("killed", "injured", "cases"), freq="year")
+    df = metrics.series(
+        con,
+        Filters(date_from="2019-01-01", date_to="2022-12-31"),
+        FULL,
+        measures=("killed", "injured", "cases"),
+        freq="year",
+    )
     assert list(df["period"]) == [date(y, 1, 1) for y in range(2019, 2023)]
     assert list(df["killed"]) == [1, 1, 2, 0]
     assert list(df["injured"]) == [0, 2, 0, 0]
@@ -131,8 +141,13 @@ def test_series_by_year_fills_empty_years_with_zero(con):
 
 
 def test_series_by_month_and_mission(con):
-    df = metrics.series(con, Filters(date_from="2021-06-01", date_to="2021-07-31"), FULL,
-                        measures=("killed",), by=("mission",))
+    df = metrics.series(
+        con,
+        Filters(date_from="2021-06-01", date_to="2021-07-31"),
+        FULL,
+        measures=("killed",),
+        by=("mission",),
+    )
     assert set(df["mission"]) == {"MINUSMA"}
     assert list(df["killed"]) == [2, 0]
 
