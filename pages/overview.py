@@ -1,9 +1,181 @@
-"""Overview (senior leadership): are crimes against peacekeepers being brought to justice?"""
+"""Overview (senior leadership): are crimes against peacekeepers being brought to justice?
+
+First screen: six headline figures with the change against the previous period, the justice
+chain from incident to conviction, and the missions side by side.
+"""
 
 from ui.auth import require_page
 
 scope = require_page("overview")
 
-from ui.shell import begin_page  # noqa: E402 - the guard runs before anything else
+import pandas as pd  # noqa: E402 - the guard runs before anything else
+import streamlit as st  # noqa: E402
+
+from ui import charts  # noqa: E402
+from ui.filters import apply_selection  # noqa: E402
+from ui.formatting import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed_int, fmt_signed_pct  # noqa: E402
+from ui.i18n import label  # noqa: E402
+from ui.layout import chart, definitions_popover, kpi, metric_label, table  # noqa: E402
+from ui.nav import link  # noqa: E402
+from ui.shell import begin_page, mission_name  # noqa: E402
 
 page = begin_page("overview", scope)
+lang = page.lang
+
+HEADLINE = ("killed", "incidents", "cases", "investigation_rate", "conviction_rate", "pending")
+STALLED_DAYS = 180
+
+
+def change_text(row: pd.Series) -> str | None:
+    """'+3 (+12%) vs previous period' for counts, '+4 pts' for rates."""
+    if not isinstance(row["change"], (int, float)) or pd.isna(row["change"]):
+        return None
+    if row["format"] == "rate":
+        return f"{fmt_pp(row['change'], lang)} {page.t('common.vs_previous')}"
+    pct = f" ({fmt_signed_pct(row['change_pct'], lang)})" if pd.notna(row["change_pct"]) else ""
+    return f"{fmt_signed_int(row['change'], lang)}{pct} {page.t('common.vs_previous')}"
+
+
+def value_text(value: object, fmt: str) -> str:
+    return fmt_pct(value, lang) if fmt == "rate" else fmt_int(value, lang)
+
+
+# ------------------------------------------------------------------ headline figures
+change = page.metric("kpi_change", keys=HEADLINE).set_index("metric")
+first = change.iloc[0]
+st.subheader(
+    f"{page.t('overview.kpis')}: {fmt_date(first['period_from'], lang)} – {fmt_date(first['period_to'], lang)}"
+)
+st.caption(
+    f"{page.t('common.previous')}: {fmt_date(first['previous_from'], lang)} – {fmt_date(first['previous_to'], lang)}"
+)
+for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+    row = change.loc[key]
+    with col:
+        kpi(
+            key,
+            value_text(row["current"], row["format"]),
+            lang,
+            delta_text=change_text(row),
+            large=page.large,
+        )
+
+# ------------------------------------------------------------------ funnel | missions
+left, right = st.columns([5, 6], gap="large")
+
+with left:
+    st.subheader(page.t("overview.funnel"))
+    fun = page.metric("funnel")
+    labels = [r["label_fr"] if lang == "fr" else r["label_en"] for _, r in fun.iterrows()]
+    texts = [
+        fmt_int(r["count"], lang)
+        + (f" ({fmt_pct(r['share_of_cases'], lang)})" if pd.notna(r["share_of_cases"]) else "")
+        for _, r in fun.iterrows()
+    ]
+    values = pd.to_numeric(fun["count"], errors="coerce").fillna(0)
+    colours = ["#999999", *["#0072B2"] * (len(fun) - 2), "#009E73"]
+    fig = charts.hbar(
+        labels, values, texts, colours=colours, height=380, large=page.large, lang=lang
+    )
+    shown = pd.DataFrame(
+        {
+            page.t("common.stage"): labels,
+            page.t("common.count"): fun["count"],
+            page.t("overview.share_of_cases"): fun["share_of_cases"],
+        }
+    )
+    chart(
+        fig,
+        shown,
+        "justice-funnel",
+        lang,
+        key="funnel",
+        column_config={
+            page.t("overview.share_of_cases"): st.column_config.NumberColumn(format="percent")
+        },
+    )
+    st.caption(page.t("overview.funnel_caption"))
+    definitions_popover(list(fun["stage"]), lang)
+
+with right:
+    st.subheader(page.t("overview.missions"))
+    by_mission = page.metric("kpis", by=("mission",))
+    by_mission = by_mission[
+        pd.to_numeric(by_mission["cases"], errors="coerce").fillna(1) > 0
+    ].copy()
+    cols = ["killed", "incidents", "cases", "investigation_rate", "conviction_rate", "pending"]
+    shown = by_mission[["mission", *cols]].copy()
+    shown.insert(1, "name", [mission_name(m, lang) for m in shown["mission"]])
+    headers = {c: metric_label(c, lang) for c in cols}
+    headers.update({"mission": page.t("common.mission"), "name": page.t("common.name")})
+    config = {
+        headers[c]: st.column_config.NumberColumn(
+            format="percent" if c.endswith("_rate") else "localized"
+        )
+        for c in cols
+    }
+
+    def on_mission_click() -> None:
+        sel = st.session_state.get("missions_table")
+        rows = sel.selection.rows if sel else []
+        if rows:
+            apply_selection(mission=[by_mission.iloc[rows[0]]["mission"]])
+
+    table(
+        shown.rename(columns=headers),
+        "missions-side-by-side",
+        lang,
+        key="missions_table",
+        column_config=config,
+        on_select=on_mission_click,
+        height=380,
+    )
+    st.caption(page.t("overview.missions_caption"))
+
+# ------------------------------------------------------------------ stalled and outcomes
+left, right = st.columns([5, 6], gap="large")
+with left:
+    st.subheader(page.t("overview.outcomes"))
+    k = page.metric("kpis").iloc[0]
+    outcomes = ["full_justice", "partial_justice", "impunity", "pending"]
+    df = pd.DataFrame(
+        {
+            "outcome": outcomes,
+            "label": [label("outcome", o, lang) for o in outcomes],
+            "cases": [k[o] for o in outcomes],
+        }
+    )
+    fig = charts.hbar(
+        df["label"],
+        pd.to_numeric(df["cases"], errors="coerce").fillna(0),
+        [fmt_int(v, lang) for v in df["cases"]],
+        colours=[charts.OUTCOME_COLOURS[o] for o in outcomes],
+        height=260,
+        large=page.large,
+        lang=lang,
+    )
+    chart(
+        fig,
+        df[["label", "cases"]].rename(
+            columns={"label": page.t("common.outcome"), "cases": page.t("stage.cases")}
+        ),
+        "case-outcomes",
+        lang,
+        key="outcomes",
+    )
+    definitions_popover(outcomes, lang)
+
+with right:
+    st.subheader(page.t("overview.stalled"))
+    st.caption(page.t("overview.stalled_caption", days=fmt_int(STALLED_DAYS, lang)))
+    counts = page.metric("stalled_count", days=STALLED_DAYS, by=("mission",))
+    counts = counts[pd.to_numeric(counts["pending"], errors="coerce").fillna(1) > 0]
+    shown = pd.DataFrame(
+        {
+            page.t("common.mission"): counts["mission"],
+            metric_label("stalled_cases", lang): counts["stalled_cases"],
+            metric_label("pending", lang): counts["pending"],
+        }
+    )
+    table(shown, "stalled-by-mission", lang, key="stalled_table", height=260)
+    link("cases", page.t("common.open_cases"), scope, {"stalled": "1"})

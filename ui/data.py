@@ -55,38 +55,44 @@ def _freeze(value: Any) -> Any:
 def _cached_call(
     name: str,
     identity: tuple[str, int, int],
-    scope: Scope,
-    scope_key: tuple,
-    filters: Any,
+    scope: Scope | None,
+    scope_key: tuple | None,
+    args: tuple,
     kwargs_items: tuple,
 ) -> Any:
     import metrics
 
     fn = getattr(metrics, name)
+    kwargs = dict(kwargs_items)
+    if scope is not None:
+        kwargs["scope"] = scope
     con = cursor(identity)
     try:
-        kwargs = dict(kwargs_items)
-        if filters is None:
-            return fn(con, scope=scope, **kwargs)
-        return fn(con, filters, scope=scope, **kwargs)
+        return fn(con, *args, **kwargs)
     finally:
         con.close()
 
 
-def metric(name: str, scope: Scope, filters: Any = None, **kwargs: Any) -> Any:
-    """metrics.<name>(cursor, filters, scope=scope, **kwargs), cached by every input.
+def call(name: str, *args: Any, scope: Scope | None, **kwargs: Any) -> Any:
+    """metrics.<name>(cursor, *args, scope=scope, **kwargs), cached by every input.
 
-    `scope.cache_key` is passed beside the Scope so the key never depends on how Streamlit hashes
-    a dataclass (label is display-only and excluded from equality).
+    `scope` is required (pass None only for functions that take none, like data_status).
+    `scope.cache_key` is passed beside the Scope so the key never depends on how Streamlit
+    hashes a dataclass. Results are shared between sessions only for equal scopes.
     """
     return _cached_call(
         name,
         db_identity(),
         scope,
-        scope.cache_key,
-        filters,
+        scope.cache_key if scope is not None else None,
+        tuple(_freeze(a) for a in args),
         tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())),
     )
+
+
+def metric(name: str, scope: Scope, filters: Any, **kwargs: Any) -> Any:
+    """metrics.<name>(cursor, filters, scope=scope, **kwargs): the common shape."""
+    return call(name, filters, scope=scope, **kwargs)
 
 
 def database_exists() -> bool:

@@ -91,3 +91,41 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+def _in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / ((yj - yi) or 1e-12) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def _in_polygon(lon: float, lat: float, polygon: list[list[list[float]]]) -> bool:
+    return (
+        bool(polygon)
+        and _in_ring(lon, lat, polygon[0])
+        and not any(_in_ring(lon, lat, h) for h in polygon[1:])
+    )
+
+
+_COUNTRIES: dict | None = None
+
+
+def country_at(lon: float, lat: float) -> str | None:
+    """The M49 code (as in world-atlas ids, e.g. '140') of the country containing the point."""
+    global _COUNTRIES
+    if _COUNTRIES is None:
+        _COUNTRIES = json.loads((STATIC / "countries-50m.geojson").read_text(encoding="utf-8"))
+    for feature in _COUNTRIES["features"]:
+        geom = feature["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for poly in polys:
+            for lon_try in (lon, lon + 360):
+                if _in_polygon(lon_try, lat, poly):
+                    return feature["properties"].get("id")
+    return None

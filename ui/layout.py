@@ -70,6 +70,7 @@ def kpi(
     delta_text: str | None = None,
     delta_color: str = "off",
     label_text: str | None = None,
+    large: bool = False,
 ) -> None:
     """A KPI tile; its definition (hover or tap the ? icon) comes from the metric catalogue."""
     st.metric(
@@ -90,17 +91,48 @@ def definitions_popover(keys: Sequence[str], lang: str, *, label_text: str | Non
             st.markdown(definition_text(key, lang))
 
 
+def _export_logger(name: str, rows: int) -> Callable[[str], None]:
+    """Audit-log an export when the file is made (captures user and scope now: the download
+    callable runs outside the script's context)."""
+    try:
+        from access import audit
+        from ui import auth
+
+        scope = auth.current_scope()
+        user = auth.current_user() if hasattr(auth, "current_user") else None
+    except Exception:  # sign-in stub: nothing to log
+        return lambda fmt: None
+
+    def log(fmt: str) -> None:
+        audit.log_event(
+            "export", user=user, scope=scope, detail={"what": name, "rows": rows, "format": fmt}
+        )
+
+    return log
+
+
 def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
     """CSV (UTF-8 with BOM) and XLSX of exactly the table shown (formulas neutralised).
 
-    The bytes are made only when clicked (callable data, on_click='ignore': no rerun).
+    The bytes are made only when clicked (callable data, on_click='ignore': no rerun), and the
+    export is written to the audit log then.
     """
     stem = file_stem(name)
+    log = _export_logger(stem, len(df))
+
+    def csv() -> bytes:
+        log("csv")
+        return to_csv_bytes(df)
+
+    def xlsx() -> bytes:
+        log("xlsx")
+        return to_xlsx_bytes(df, sheet_name=stem)
+
     c1, c2, _ = st.columns([1, 1, 4])
     with c1:
         st.download_button(
             t("common.download_csv", lang),
-            data=lambda: to_csv_bytes(df),
+            data=csv,
             file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}-csv",
@@ -109,7 +141,7 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
     with c2:
         st.download_button(
             t("common.download_xlsx", lang),
-            data=lambda: to_xlsx_bytes(df, sheet_name=stem),
+            data=xlsx,
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",

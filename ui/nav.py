@@ -68,3 +68,11 @@ def navigation_pages(scope: Scope | None, lang: str) -> dict[str, list[st.Page]]
         )
         sections.setdefault(t(f"nav.group.{spec.group}", lang), []).append(page)
     return sections
+
+
+def link(key: str, label: str, scope: Scope | None, query_params: dict | None = None) -> None:
+    """A link to another page, shown only when the role may open it."""
+    for spec in page_specs(scope):
+        if spec.key == key:
+            st.page_link(spec.path, label=label, query_params=query_params)
+            return

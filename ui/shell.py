@@ -97,8 +97,9 @@ class PageContext:
         """metrics.<name> for this scope and the filters in force (cached by every input)."""
         return data.metric(name, self.scope, self.filters if filters is None else filters, **kwargs)
 
-    def metric_unfiltered(self, name: str, **kwargs: Any) -> Any:
-        return data.metric(name, self.scope, None, **kwargs)
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """metrics.<name>(cursor, *args, scope=this scope, **kwargs) (cached)."""
+        return data.call(name, *args, scope=self.scope, **kwargs)
 
 
 PROJECTOR_CSS = """
@@ -125,7 +126,7 @@ def begin_page(key: str, scope: Scope) -> PageContext:
 def status_line(page: PageContext) -> None:
     """'Last updated', 'verified up to', register snapshot; demo banner when data is synthetic."""
     try:
-        status = page.metric_unfiltered("data_status")
+        status = data.call("data_status", scope=None)
     except Exception:  # the page still renders; the status line says nothing rather than lie
         status = None
     lang = page.lang
@@ -194,3 +195,38 @@ def filter_choices(
         "nat": {c: country_names[lang].get(c, c) for c in nats},
     }
     return options, names
+
+
+@st.cache_data(show_spinner=False)
+def _reference_tables():
+    import pandas as pd
+
+    from etl.db import REFERENCE_DIR
+
+    missions = pd.read_csv(REFERENCE_DIR / "missions.csv", keep_default_na=False)
+    countries = pd.read_csv(REFERENCE_DIR / "countries.csv", keep_default_na=False)
+    return missions, countries
+
+
+def iso3_for_m49(m49: str | int | None) -> str | None:
+    """ISO3 of a UN M49 numeric code (world-atlas feature ids are M49)."""
+    if m49 in (None, ""):
+        return None
+    _, countries = _reference_tables()
+    match = countries.loc[
+        countries["m49"].astype(str).str.lstrip("0") == str(m49).lstrip("0"), "iso3"
+    ]
+    return str(match.iloc[0]) if len(match) else None
+
+
+def mission_hq(codes: list[str], lang: str):
+    """Headquarters of the given missions: mission_code, hq_name, lat, lon (reference data)."""
+    missions, _ = _reference_tables()
+    hq = missions[missions["mission_code"].isin(codes)][
+        ["mission_code", "hq_name", "hq_lat", "hq_lon"]
+    ]
+    hq = hq.rename(columns={"hq_lat": "lat", "hq_lon": "lon"})
+    hq = hq[(hq["lat"].astype(str) != "") & (hq["lon"].astype(str) != "")].copy()
+    hq["lat"] = hq["lat"].astype(float)
+    hq["lon"] = hq["lon"].astype(float)
+    return hq.reset_index(drop=True)

@@ -1,0 +1,170 @@
+"""pydeck maps that never leave the app's host: blank MapLibre style from static/, Natural Earth
+country outlines as a GeoJsonLayer, mission headquarters, incidents or area aggregates.
+
+Exact incident points are drawn only when the caller's role may see them and the volume is
+small; otherwise metrics returns aggregates per area and the map draws one circle per area.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+import pydeck as pdk
+
+from ui.geo import COUNTRIES_GEOJSON_URL, MAP_STYLE_URL
+
+# Okabe-Ito as RGB, one per act type, so colour matches the legend table
+ACT_COLOURS = {
+    "killing": [0, 0, 0],
+    "armed_attack": [213, 94, 0],
+    "ied_mine": [230, 159, 0],
+    "indirect_fire": [204, 121, 167],
+    "ambush": [0, 114, 178],
+    "detention": [86, 180, 233],
+    "abduction": [0, 158, 115],
+    "assault": [240, 228, 66],
+    "attack_on_premises": [153, 153, 153],
+    "other": [51, 34, 136],
+}
+AREA_COLOUR = [213, 94, 0]
+HQ_COLOUR = [0, 114, 178]
+LAYER_COUNTRIES = "countries"
+LAYER_POINTS = "incidents"
+LAYER_AREAS = "areas"
+LAYER_HEX = "hexagons"
+LAYER_HQ = "hq"
+
+
+def view_for(lats: pd.Series, lons: pd.Series) -> pdk.ViewState:
+    """A view that frames the given coordinates (Africa-centred when there are none)."""
+    lats, lons = lats.dropna(), lons.dropna()
+    if lats.empty:
+        return pdk.ViewState(latitude=8.0, longitude=15.0, zoom=2.6)
+    lat_span = max(float(lats.max() - lats.min()), 1.0)
+    lon_span = max(float(lons.max() - lons.min()), 1.0)
+    zoom = max(1.5, min(7.0, math.log2(360 / max(lon_span, lat_span * 1.6)) + 0.6))
+    return pdk.ViewState(
+        latitude=float((lats.max() + lats.min()) / 2),
+        longitude=float((lons.max() + lons.min()) / 2),
+        zoom=zoom,
+    )
+
+
+def countries_layer() -> pdk.Layer:
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id=LAYER_COUNTRIES,
+        data=COUNTRIES_GEOJSON_URL,  # fetched by the browser from this app's own host
+        stroked=True,
+        filled=True,
+        get_fill_color=[250, 250, 248],
+        get_line_color=[120, 120, 120],
+        line_width_min_pixels=0.6,
+        pickable=False,
+    )
+
+
+def hq_layers(hq: pd.DataFrame) -> list[pdk.Layer]:
+    """Mission headquarters: a square-ish marker (outlined) and its name."""
+    if hq.empty:
+        return []
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            id=LAYER_HQ,
+            data=hq,
+            get_position=["lon", "lat"],
+            get_radius=9,
+            radius_units="pixels",
+            get_fill_color=[255, 255, 255],
+            get_line_color=HQ_COLOUR,
+            line_width_min_pixels=3,
+            stroked=True,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="hq-labels",
+            data=hq,
+            get_position=["lon", "lat"],
+            get_text="mission_code",
+            get_size=14,
+            get_color=[0, 60, 110],
+            get_pixel_offset=[0, -18],
+            font_weight=700,
+            outline_width=3,
+            outline_color=[255, 255, 255],
+            font_settings={"sdf": True},
+            character_set="auto",
+        ),
+    ]
+
+
+def points_layer(points: pd.DataFrame) -> pdk.Layer:
+    df = points.copy()
+    df["colour"] = df["act_type"].map(lambda a: ACT_COLOURS.get(a, [90, 90, 90]))
+    df["radius"] = 4 + df["persons"].clip(lower=0).pow(0.5) * 3
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=LAYER_POINTS,
+        data=df,
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="pixels",
+        get_fill_color="colour",
+        opacity=0.75,
+        stroked=True,
+        get_line_color=[255, 255, 255],
+        line_width_min_pixels=1,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def hexagon_layer(points: pd.DataFrame) -> pdk.Layer:
+    return pdk.Layer(
+        "HexagonLayer",
+        id=LAYER_HEX,
+        data=points[["lon", "lat", "persons"]],
+        get_position=["lon", "lat"],
+        get_elevation_weight="persons",
+        get_color_weight="persons",
+        radius=40_000,
+        extruded=False,
+        coverage=0.9,
+        opacity=0.7,
+        pickable=True,
+        color_range=[[255, 255, 204], [254, 217, 118], [253, 141, 60], [227, 26, 28], [128, 0, 38]],
+    )
+
+
+def areas_layer(areas: pd.DataFrame) -> pdk.Layer:
+    df = areas.copy()
+    df["radius"] = 6 + df["persons_num"].clip(lower=0).pow(0.5) * 4
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=LAYER_AREAS,
+        data=df,
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="pixels",
+        get_fill_color=AREA_COLOUR,
+        opacity=0.55,
+        stroked=True,
+        get_line_color=[120, 40, 0],
+        line_width_min_pixels=1.5,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: Mapping[str, object]) -> pdk.Deck:
+    return pdk.Deck(
+        layers=[countries_layer(), *layers],
+        initial_view_state=view,
+        map_style=MAP_STYLE_URL,  # blank style on our host: no basemap tiles from anywhere
+        map_provider=None,
+        tooltip=dict(tooltip),
+    )
