@@ -164,7 +164,12 @@ def _others_sum(values: np.ndarray) -> np.ndarray:
 
 
 def _audit(
-    val: np.ndarray, state: np.ndarray, groups: list[np.ndarray], known: list[bool], t: int
+    val: np.ndarray,
+    state: np.ndarray,
+    groups: list[np.ndarray],
+    known: list[bool],
+    t: int,
+    exact: bool = False,
 ) -> np.ndarray:
     """Flat ids of hidden cells whose value a reader can work out (interval of one integer)."""
     hidden = state > 0
@@ -192,7 +197,56 @@ def _audit(
                 tightened = True
         if not tightened:
             break
-    return np.flatnonzero(hidden & (np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1))
+    # Only small (primary) cells need protecting: a complementary cell is >= t by construction.
+    primary = state == 1
+    found = np.flatnonzero(primary & (np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1))
+    if len(found) or not exact:
+        return found
+    return _lp_audit(val, hidden, primary, lo, hi, active)
+
+
+LP_MAX_HIDDEN = 400  # above this, bounds propagation alone (documented residual risk)
+
+
+def _lp_audit(
+    val: np.ndarray,
+    hidden: np.ndarray,
+    primary: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    active: list[np.ndarray],
+) -> np.ndarray:
+    """Exact audit by linear programming (scipy's HiGHS) over every known group total at once:
+    the smallest and largest value each hidden cell can take. Bounds propagation misses
+    derivations that combine several groups; this does not."""
+    try:
+        from scipy.optimize import linprog
+    except ImportError:  # pragma: no cover - scipy ships with the app's dependencies
+        return np.array([], dtype=int)
+    cells = np.flatnonzero(hidden)
+    if not len(cells) or len(cells) > LP_MAX_HIDDEN or not active:
+        return np.array([], dtype=int)
+    pos = {int(c): i for i, c in enumerate(cells)}
+    a_eq = np.zeros((len(active), len(cells)))
+    b_eq = np.zeros(len(active))
+    for r, g in enumerate(active):
+        for c in g[hidden[g]]:
+            a_eq[r, pos[int(c)]] = 1.0
+        b_eq[r] = val[g].sum() - val[g][~hidden[g]].sum()
+    bounds = [(lo[c], None if np.isinf(hi[c]) else hi[c]) for c in cells]
+    out = []
+    for c in cells:
+        if not primary[c]:
+            continue
+        obj = np.zeros(len(cells))
+        obj[pos[int(c)]] = 1.0
+        low = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if low.status != 0 or high.status != 0:
+            continue
+        if np.floor(-high.fun + 1e-6) - np.ceil(low.fun - 1e-6) < 1:
+            out.append(int(c))
+    return np.array(out, dtype=int)
 
 
 def protect_counts(
@@ -252,7 +306,7 @@ def protect_counts(
             member.setdefault(int(cell), []).append(gi)
 
     for _ in range(n_rows * n_cols + 1):
-        derivable = _audit(val, state, groups, known, t)
+        derivable = _audit(val, state, groups, known, t, exact=len(dims) > 1 or bool(additive_idx))
         if len(derivable) == 0:
             break
         acted: set[int] = set()
