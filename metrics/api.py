@@ -422,8 +422,10 @@ def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     df["malicious_share"] = _rate(df["register_malicious"], df["register_all"])
     df["killed_all_types"] = df["register_all"]
     if by:
-        # a group with nothing in any source is not a group (drops rows from outer joins only)
-        df = df[(df[list(counts)] != 0).any(axis=1) | df[list(counts)].isna().any(axis=1)]
+        # a group with nothing selected in any source is not a group (other incident types of
+        # the register only feed malicious_share)
+        shown = [c for c in counts if c not in ("register_all", "register_malicious")]
+        df = df[(df[shown] != 0).any(axis=1)]
     return _sort(df, by)
 
 
