@@ -731,11 +731,8 @@ def case_detail(con: Con, case_id: str, scope: Scope) -> dict[str, pd.DataFrame]
     scope = _check_scope(scope)
     _rows_allowed(scope, "a case page")
     pred, pparams = scope.incident_predicate("c")
-    case = _q(
-        con,
-        f"select * from fact_cases as c where c.case_id = ? and {pred}",
-        [str(case_id), *pparams],  # noqa: S608
-    )
+    sql = f"select * from fact_cases as c where c.case_id = ? and {pred}"  # noqa: S608
+    case = _q(con, sql, [str(case_id), *pparams])
     if case.empty:
         raise LookupError(f"case {case_id!r} not found")
     incident_id = case["incident_id"].iloc[0]
@@ -928,11 +925,8 @@ def women_share_series(
     w.add("(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))")
     w.add_pred(scope.person_predicate("p"))
     sel = ", ".join(f"p.{PERSON_DIM_COLUMNS[d]} as {d}" for d in dims)
-    df = _q(
-        con,
-        f"select {sel}, sum({n}) as persons from {table} as p where {w.sql} group by all",
-        w.params,
-    )  # noqa: S608
+    sql = f"select {sel}, sum({n}) as persons from {table} as p where {w.sql} group by all"  # noqa: S608
+    df = _q(con, sql, w.params)
     keys = [freq, *by]
     wide = df.pivot_table(
         index=keys, columns="gender", values="persons", aggfunc="sum", fill_value=0
@@ -1207,30 +1201,24 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
     f, scope = _check_filters(filters), _check_scope(scope)
     wi = incident_where(f, "i")
     wi.add_pred(scope.incident_predicate("i"))
-    inc = _q(
-        con,
-        f"""
+    sql = f"""
         select i.mission_code as mission, count(*) as incidents,
                count(*) filter (where not i.verified) as not_confirmed,
                sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
-        from fact_incidents as i where {wi.sql} group by 1""",
-        wi.params,
-    )  # noqa: S608
+        from fact_incidents as i where {wi.sql} group by 1"""  # noqa: S608
+    inc = _q(con, sql, wi.params)
     source, sparams = _case_source(f)
     wc = incident_where(f, "c")
     wc.add_pred(scope.incident_predicate("c"))
-    cas = _q(
-        con,
-        f"""
+    sql = f"""
         select c.mission_code as mission, count(*) as cases,
                count(*) filter (where c.first_event_on is null
                    or (c.investigation_opened_on is null
                        and coalesce(c.arrest_on, c.prosecuted_on, c.judgment_on) is not null)
                    or (c.judgment_on is not null and c.charges_on is null
                        and c.trial_opened_on is null)) as missing_stage_dates
-        from {source} as c where {wc.sql} group by 1""",
-        [*sparams, *wc.params],
-    )  # noqa: S608
+        from {source} as c where {wc.sql} group by 1"""  # noqa: S608
+    cas = _q(con, sql, [*sparams, *wc.params])
     reg = _persons(con, f.replace(genders=()), scope, ("mission", "gender"))
     reg = reg.pivot_table(
         index="mission", columns="gender", values="killed", aggfunc="sum", fill_value=0
