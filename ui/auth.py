@@ -159,7 +159,12 @@ def _scope_from_oidc() -> tuple[Scope | None, str | None]:
         return None, "signed_out"
     sub = str(claims.get("sub") or "")
     if signin.token_expired(claims):
-        audit.log_event("session_expired", user=sub, detail={"reason": "token exp"})
+        _log_once(
+            "session_expired",
+            f"token:{sub}:{claims.get('exp')}",
+            user=sub,
+            detail={"reason": "token exp"},
+        )
         return None, "token_expired"
     found = load_directory().scope_for_claims(claims)
     if found is None:
