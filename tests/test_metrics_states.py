@@ -1,0 +1,148 @@
+"""Notifications, progress per host State, capacity building, focal points, gender,
+completeness, maps, rates per 1,000 deployed and data status, on the hand-made fixture."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from test_metrics_fixtures import build_fixture
+
+import metrics
+from access.scope import FULL, Scope
+from metrics import Filters
+
+F = Filters()
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = build_fixture()
+    yield c
+    c.close()
+
+
+def test_notifications_by_state(con):
+    df = metrics.notifications_by_state(con, F, FULL).set_index("state")
+    # CAF: N1 answered after 10 days, sent 12 h after I1
+    assert df.loc["CAF", ["notifications", "answered", "no_answer"]].tolist() == [1, 1, 0]
+    assert df.loc["CAF", "median_delay_hours"] == 12
+    # MLI: N2 (60 h, no answer), N3 (120 h, answered after 25 days)
+    assert df.loc["MLI", ["notifications", "answered", "no_answer"]].tolist() == [2, 1, 1]
+    assert df.loc["MLI", "answer_rate"] == pytest.approx(0.5)
+    assert df.loc["MLI", "median_answer_days"] == 25
+    assert df.loc["MLI", "median_delay_hours"] == 90
+    assert df.loc["MLI", "notified_24h_share"] == 0
+
+
+def test_notification_answers_as_of_a_past_date(con):
+    df = metrics.notifications_by_state(con, Filters(as_of=date(2022, 11, 30)), FULL)
+    mli = df.set_index("state").loc["MLI"]
+    # N3 sent 2022-11-06 but answered only on 2022-12-01
+    assert (mli["notifications"], mli["answered"]) == (2, 0)
+
+
+def test_state_progress_counts_stages_reached_in_the_period(con):
+    df = metrics.state_progress(con, Filters(date_from="2022-01-01", date_to="2022-12-31"), FULL)
+    caf = df.set_index("host_state").loc["CAF"]
+    mli = df.set_index("host_state").loc["MLI"]
+    assert (caf["incidents"], caf["incidents_previous"]) == (1, 0)
+    assert (caf["investigations_opened"], caf["investigations_opened_previous"]) == (1, 0)
+    assert (mli["investigations_opened"], mli["investigations_opened_previous"]) == (0, 2)
+    assert mli["investigations_opened_change"] == -2
+    assert (caf["judgments"], caf["judgments_previous"]) == (0, 1)
+    assert (mli["convictions"], mli["prosecutions"]) == (1, 1)  # C2 in absentia, 2022-05-01
+    assert (caf["cases_open_at_end"], mli["cases_open_at_end"]) == (1, 2)
+    assert mli["killed_previous"] == 2
+    assert caf["previous_from"] == date(2021, 1, 1)
+
+
+def test_capacity_building_by_state_and_type(con):
+    df = metrics.capacity_building(con, F, FULL).set_index("host_state")
+    assert df.loc["CAF", ["activities", "participants", "participants_f"]].tolist() == [2, 17, 2]
+    assert df.loc["MLI", "women_share"] == pytest.approx(5 / 21)
+    by_type = metrics.capacity_building(con, F, FULL, by=("assistance_type", "year"))
+    assert len(by_type) == 3
+    only_2022 = metrics.capacity_building(
+        con, Filters(date_from="2022-01-01", date_to="2022-12-31"), FULL, by=()
+    )
+    assert only_2022["activities"].iloc[0] == 2
+    with pytest.raises(ValueError):
+        metrics.capacity_building(con, F, FULL, by=("beneficiary",))
+
+
+def test_focal_points_current_flag_and_names_by_role(con):
+    df = metrics.focal_points(con, FULL, on=date(2024, 6, 1)).set_index("focal_point_id")
+    assert bool(df.loc["FP1", "current"]) and not bool(df.loc["FP2", "current"])
+    assert "full_name" in df.columns
+    assert "full_name" not in metrics.focal_points(con, Scope(role="analyst")).columns
+    fp = metrics.focal_points(con, Scope(role="focal_point", missions=("MINUSMA",)))
+    assert list(fp["mission_code"]) == ["MINUSMA"]
+
+
+def test_gender_breakdown_keeps_unknown(con):
+    df = metrics.gender_breakdown(con, F, FULL)
+    assert df["persons"].sum() == 10  # 5 killed (register) + 5 injured/detained/abducted
+    unknown = df[df["gender"] == "unknown"]
+    assert set(zip(unknown["personnel_type"], unknown["outcome"], strict=True)) == {
+        ("Local", "injured"),
+        ("Local", "killed"),
+    }
+
+
+def test_women_share_series_by_year(con):
+    df = metrics.women_share_series(con, F, FULL, freq="year").set_index("period")
+    assert df.loc[date(2020, 1, 1), ["women", "men", "unknown_gender"]].tolist() == [1, 1, 1]
+    assert df.loc[date(2020, 1, 1), "women_share"] == pytest.approx(1 / 3)
+    assert df.loc[date(2019, 1, 1), "women_share"] == 0  # one person of unknown gender
+
+
+def test_suspects_by_gender_always_lists_three_genders(con):
+    df = metrics.suspects_by_gender(con, F, FULL).set_index("gender")
+    assert df["suspects"].to_dict() == {"F": 1, "M": 3, "unknown": 1}
+    none = metrics.suspects_by_gender(con, Filters(missions=("UNAMA",)), FULL)
+    assert list(none["gender"]) == ["F", "M", "unknown"] and none["suspects"].sum() == 0
+
+
+def test_completeness_per_mission(con):
+    df = metrics.completeness(con, F, FULL).set_index("mission")
+    assert df.loc["MINUSCA", "share_unverified"] == pytest.approx(0.5)  # I3 unverified
+    assert df.loc["MINUSCA", "share_unknown_gender"] == pytest.approx(1 / 5)  # V3
+    # C2 was judged in absentia with no charges or trial date
+    assert df.loc["MINUSMA", "share_missing_stage_dates"] == pytest.approx(1 / 3)
+    assert df.loc["UNAMA", "register_unknown_gender_share"] == 1
+
+
+def test_map_aggregates_and_points(con):
+    grid = metrics.map_aggregates(con, F, FULL, cell_deg=1.0)
+    assert grid["incidents"].sum() == 4
+    assert {"cell_lat", "cell_lon"} <= set(grid.columns)
+    row = grid[(grid["cell_lat"] == 5.5) & (grid["cell_lon"] == 22.5)].iloc[0]
+    assert (row["killed"], row["injured"]) == (1, 2)
+    areas = metrics.map_aggregates(con, F, FULL, level="admin_area")
+    assert set(areas["admin_area"]) == {"Haut-Mbomou", "Kidal", "Ouham", "Mopti"}
+    pts = metrics.map_points(con, F, FULL)
+    assert list(pts["incident_id"]) == ["I4", "I3", "I2", "I1"]
+    assert {"lat", "lon"} <= set(pts.columns)
+    # exact coordinates are for headquarters only
+    assert "lat" not in metrics.map_points(con, F, Scope(role="analyst")).columns
+
+
+def test_rates_per_1000_deployed(con):
+    df = metrics.rates_per_1000(
+        con, Filters(date_from="2020-03-01", date_to="2020-04-30"), FULL, by=("mission",)
+    )
+    row = df.set_index("mission").loc["MINUSCA"]
+    # R1 killed; strength 1,000 in March and 2,000 in April -> average 1,500
+    assert row["avg_strength"] == 1500
+    assert row["killed_per_1000"] == pytest.approx(1000 / 1500)
+
+
+def test_data_status(con):
+    s = metrics.data_status(con)
+    assert s["last_updated"] == datetime(2023, 12, 1, 10, 0)
+    assert s["register_snapshot"] == date(2023, 11, 28)
+    # I3 (2022-01-15) is still 'unverified': verified up to the day before
+    assert s["verified_up_to"] == date(2022, 1, 14)
+    assert s["synthetic"] is False
+    assert (s["incidents"], s["cases"]) == (4, 5)
