@@ -1399,23 +1399,45 @@ def rates_per_1000(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd
 
 
 # ---------------------------------------------------------------------------- status
+VERIFIED_TAIL_MAX_UNVERIFIED = 0.25
+
+
 def data_status(con: Con, scope: Scope | None = None) -> dict:
-    """What the data is and how fresh: last_updated (latest load), verified_up_to (the day
-    before the earliest incident still 'unverified', or the latest incident date if none),
-    register_snapshot (latest), synthetic (any demo data loaded), and row counts."""
+    """What the data is and how fresh: last_updated (latest load), verified_up_to,
+    register_snapshot (latest), register_snapshots, latest_incident, synthetic (any demo data
+    loaded), and row counts. The same for every scope (it describes the database, not rows).
+
+    verified_up_to: the end of the latest month M such that, of the incidents from M to the
+    end, at most 25 % are still 'unverified' (capped at the latest incident date). Old
+    incidents that will never be verified do not hold it back; a backlog at the end does.
+    """
 
     def one(sql):
         row = con.execute(sql).fetchone()
         return row[0] if row else None
 
     last_loaded = one("select max(loaded_at) from load_batches")
-    earliest_unverified = one(
-        "select min(incident_date) from fact_incidents where verification = 'unverified'"
-    )
     latest_incident = one("select max(incident_date) from fact_incidents")
-    verified_up_to = (
-        earliest_unverified - timedelta(days=1) if earliest_unverified else latest_incident
-    )
+    verified_month = con.execute(
+        """
+        with m as (
+            select month, count(*) as n, count(*) filter (where verification = 'unverified') as u
+            from fact_incidents group by month
+        ),
+        tail as (
+            select month,
+                sum(u) over (order by month desc rows unbounded preceding)
+                / sum(n) over (order by month desc rows unbounded preceding) as share
+            from m
+        )
+        select max(month) from tail where share <= ?
+        """,
+        [VERIFIED_TAIL_MAX_UNVERIFIED],
+    ).fetchone()[0]
+    verified_up_to = None
+    if verified_month is not None:
+        month_end = (pd.Timestamp(verified_month) + pd.offsets.MonthEnd(0)).date()
+        verified_up_to = min(month_end, latest_incident)
     synthetic = bool(
         one("select bool_or(synthetic) from load_batches")
         or one("select bool_or(synthetic) from register_snapshots")

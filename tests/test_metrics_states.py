@@ -138,11 +138,26 @@ def test_rates_per_1000_deployed(con):
     assert row["killed_per_1000"] == pytest.approx(1000 / 1500)
 
 
+def test_verified_up_to_stops_before_an_unverified_backlog():
+    c = build_fixture()
+    c.execute("update incidents set verification = 'unverified' where incident_id = 'I4'")
+    from etl.models import build_models
+
+    build_models(c)
+    # tail from 2022-11: 1/1 unverified; from 2022-01: 2/2; from 2021-06: 2/3 > 25 %;
+    # from 2020-03: 2/4 > 25 %: no month qualifies
+    assert metrics.data_status(c)["verified_up_to"] is None
+    c.execute("update incidents set verification = 'confirmed' where incident_id = 'I3'")
+    build_models(c)
+    # tail from 2022-01: 1/2 > 25 %; from 2021-06: 1/3 > 25 %; from 2020-03: 1/4 <= 25 %
+    assert metrics.data_status(c)["verified_up_to"] == date(2020, 3, 31)
+
+
 def test_data_status(con):
     s = metrics.data_status(con)
     assert s["last_updated"] == datetime(2023, 12, 1, 10, 0)
     assert s["register_snapshot"] == date(2023, 11, 28)
-    # I3 (2022-01-15) is still 'unverified': verified up to the day before
-    assert s["verified_up_to"] == date(2022, 1, 14)
+    # the last month (I4, confirmed) has no unverified backlog: verified up to I4's date
+    assert s["verified_up_to"] == date(2022, 11, 1)
     assert s["synthetic"] is False
     assert (s["incidents"], s["cases"]) == (4, 5)
