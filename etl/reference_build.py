@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - column names come from the register files' headers
 """One-off generator of data/reference/countries.csv and country_aliases.csv (run by hand).
 
 Sources: ISO 3166-1 and ISO 3166-3 (former countries) from the `pycountry` package (not a
@@ -78,7 +79,12 @@ HISTORICAL = [
     ("YUG", 890, "Yugoslavia", "Yougoslavie"),
     ("SCG", 891, "Serbia and Montenegro", "Serbie-et-Monténégro"),
     ("CSK", 200, "Czechoslovakia", "Tchécoslovaquie"),
-    ("SUN", 810, "Union of Soviet Socialist Republics", "Union des républiques socialistes soviétiques"),
+    (
+        "SUN",
+        810,
+        "Union of Soviet Socialist Republics",
+        "Union des républiques socialistes soviétiques",
+    ),
     ("DDR", 278, "German Democratic Republic", "République démocratique allemande"),
     ("ZZZ", None, "Undetermined", "Indéterminé"),
 ]
@@ -118,7 +124,12 @@ def build(paths: list[Path]) -> None:
     countries: dict[str, list] = {}
     for c in pycountry.countries:
         en = M49_EN.get(c.alpha_3, c.name)
-        countries[c.alpha_3] = [c.alpha_3, int(c.numeric), en, UN_FR.get(c.alpha_3) or fr.get(c.alpha_2, en)]
+        countries[c.alpha_3] = [
+            c.alpha_3,
+            int(c.numeric),
+            en,
+            UN_FR.get(c.alpha_3) or fr.get(c.alpha_2, en),
+        ]
     for iso3, m49, en, fr_name in HISTORICAL:
         countries[iso3] = [iso3, m49, en, fr_name]
     for iso3, label, m49 in register_labels(paths):

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - column names come from the register files' headers
 """The committed reference data resolves every code the real register snapshots use."""
 
 from __future__ import annotations
@@ -116,7 +117,10 @@ def test_focus_missions_are_described_as_the_un_names_them(missions):
     )
     assert missions["MINUSMA"]["end_date"] == "2023-12-31"
     assert missions["MONUSCO"]["end_date"] == ""
-    assert (missions["MINUSCA"]["primary_host"], missions["MONUSCO"]["primary_host"]) == ("CAF", "COD")
+    assert (missions["MINUSCA"]["primary_host"], missions["MONUSCO"]["primary_host"]) == (
+        "CAF",
+        "COD",
+    )
     assert missions["MINUSMA"]["hq_name"] == "Bamako"
 
 
