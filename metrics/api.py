@@ -219,34 +219,61 @@ def _empty(by, columns) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- persons
-def _persons(con: Con, f: Filters, scope: Scope, by, *, ignore_incident_type=False):
-    """Person counts by dims from rollup_persons (month-aligned periods) or fact_persons."""
-    if ignore_incident_type:
-        f = f.replace(incident_types=())
+PERSON_SUMS = (
+    "killed",
+    "injured",
+    "detained",
+    "abducted",
+    "killed_tracked",
+    "persons_harmed",
+    "women",
+    "unknown_gender",
+    "register_all",
+    "register_malicious",
+)
+
+
+def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
+    """Person counts by dims from rollup_persons (month-aligned periods) or fact_persons.
+
+    register_all / register_malicious ignore the incident-type filter (malicious_share)."""
     grain = "month" if f.month_aligned else "day"
     table = "rollup_persons" if grain == "month" else "fact_persons"
     n = "p.persons" if grain == "month" else "1"
-    w = person_where(f, "p", grain=grain)
+    w = person_where(f.replace(incident_types=()), "p", grain=grain)
     w.add("(p.source = 'tracking' or p.snapshot_date = ?)", register_snapshot(con, f))
     w.add_pred(scope.person_predicate("p"))
+    if f.incident_types:
+        selected, sparams = (
+            "p.incident_type in (select unnest(?::varchar[]))",
+            [list(f.incident_types)],
+        )
+    else:
+        selected, sparams = "true", []
     sel, grp = _group_cols(by, lambda d: f"p.{PERSON_DIM_COLUMNS[d]}")
-    harmed = "(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))"
+    harmed = "p.sel and (p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))"
+    tracked = "p.sel and p.source = 'tracking'"
     sql = f"""
         select {sel}
-            coalesce(sum({n}) filter (where p.source = 'register'), 0) as killed,
-            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'injured'), 0) as injured,
-            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'detained'), 0) as detained,
-            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'abducted'), 0) as abducted,
-            coalesce(sum({n}) filter (where p.source = 'tracking' and p.outcome = 'killed'), 0) as killed_tracked,
-            coalesce(sum({n}) filter (where {harmed}), 0) as persons_harmed,
-            coalesce(sum({n}) filter (where {harmed} and p.gender = 'F'), 0) as women,
-            coalesce(sum({n}) filter (where {harmed} and p.gender = 'unknown'), 0) as unknown_gender,
-            coalesce(sum({n}) filter (where p.source = 'register' and p.incident_type = 'Malicious Act'), 0) as register_malicious
-        from {table} as p
-        where {w.sql}
+            sum({n}) filter (where p.sel and p.source = 'register') as killed,
+            sum({n}) filter (where {tracked} and p.outcome = 'injured') as injured,
+            sum({n}) filter (where {tracked} and p.outcome = 'detained') as detained,
+            sum({n}) filter (where {tracked} and p.outcome = 'abducted') as abducted,
+            sum({n}) filter (where {tracked} and p.outcome = 'killed') as killed_tracked,
+            sum({n}) filter (where {harmed}) as persons_harmed,
+            sum({n}) filter (where {harmed} and p.gender = 'F') as women,
+            sum({n}) filter (where {harmed} and p.gender = 'unknown') as unknown_gender,
+            sum({n}) filter (where p.source = 'register') as register_all,
+            sum({n}) filter (where p.source = 'register' and p.incident_type = 'Malicious Act') as register_malicious
+        from (select *, {selected} as sel from {table} as p where {w.sql}) as p
         {grp}
     """  # noqa: S608 - identifiers from allow-lists, values bound
-    return _q(con, sql, w.params)
+    return sql, [*sparams, *w.params]
+
+
+def _persons(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+    sql, params = _persons_sql(con, f, scope, by)
+    return _fill_counts(_q(con, sql, params), PERSON_SUMS)
 
 
 # ---------------------------------------------------------------------------- incidents
@@ -285,7 +312,7 @@ def _use_rollup(f: Filters, scope: Scope, by) -> bool:
     )
 
 
-def _incidents(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+def _incidents_sql(f: Filters, scope: Scope, by) -> tuple[str, list]:
     rollup = _use_rollup(f, scope, by)
     w = incident_where(f, "i", rollup=rollup)
     w.add_pred(scope.incident_predicate("i"))
@@ -301,7 +328,7 @@ def _incidents(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
             where {w.sql}
             {grp}
         """  # noqa: S608
-        return _q(con, sql, w.params)
+        return sql, w.params
     notified = "i.first_notified_at < ?"
     sql = f"""
         select {sel}
@@ -314,7 +341,7 @@ def _incidents(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
         {grp}
     """  # noqa: S608
     ts = _as_of_ts(f)
-    return _q(con, sql, [ts, ts, ts, *w.params])
+    return sql, [ts, ts, ts, *w.params]
 
 
 # ---------------------------------------------------------------------------- cases
@@ -324,7 +351,7 @@ def _case_source(f: Filters) -> tuple[str, list]:
     return "fact_cases_as_of(?::date)", [f.as_of]
 
 
-def _cases(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+def _cases_sql(f: Filters, scope: Scope, by) -> tuple[str, list]:
     rollup = _use_rollup(f, scope, by)
     w = incident_where(f, "c", rollup=rollup)
     w.add_pred(scope.incident_predicate("c"))
@@ -335,7 +362,7 @@ def _cases(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
             for k in CASE_COUNTS
         )
         sql = f"select {sel} {sums} from rollup_cases as c where {w.sql} {grp}"  # noqa: S608
-        return _q(con, sql, w.params)
+        return sql, w.params
     source, sparams = _case_source(f)
     sql = f"""
         select {sel}
@@ -359,20 +386,10 @@ def _cases(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
         where {w.sql}
         {grp}
     """  # noqa: S608
-    return _q(con, sql, [*sparams, *w.params])
+    return sql, [*sparams, *w.params]
 
 
 # ---------------------------------------------------------------------------- combine
-def _merge(frames: list[pd.DataFrame], by) -> pd.DataFrame:
-    if not by:
-        rows = [fr.iloc[0] if len(fr) else pd.Series(dtype="object") for fr in frames]
-        return pd.DataFrame([pd.concat(rows)]) if rows else pd.DataFrame([{}])
-    out = frames[0]
-    for fr in frames[1:]:
-        out = out.merge(fr, on=list(by), how="outer")
-    return out
-
-
 def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
     num = pd.to_numeric(num, errors="coerce").astype("float64")
     den = pd.to_numeric(den, errors="coerce").astype("float64")
@@ -399,34 +416,40 @@ def _sort(df: pd.DataFrame, by) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+ALL_COUNTS = (*PERSON_SUMS, *INCIDENT_COUNTS, *CASE_COUNTS)
+
+
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
-    persons = _persons(con, f, scope, by)
-    malicious = _persons(con, f, scope, by, ignore_incident_type=True)[
-        [*by, "killed", "register_malicious"]
-    ].rename(columns={"killed": "register_all"})
-    persons = persons.drop(columns=["register_malicious"])
-    df = _merge([persons, malicious, _incidents(con, f, scope, by), _cases(con, f, scope, by)], by)
-    counts = (
-        *PERSON_COUNTS,
-        "killed_tracked",
-        "persons_harmed",
-        "women",
-        "unknown_gender",
-        "register_all",
-        "register_malicious",
-        *INCIDENT_COUNTS,
-        *CASE_COUNTS,
+    """Every KPI by dims in one statement: the person, incident and case aggregates are
+    stacked (union all by name) and summed per group, rates computed over the sums."""
+    psql, pparams = _persons_sql(con, f, scope, by)
+    isql, iparams = _incidents_sql(f, scope, by)
+    csql, cparams = _cases_sql(f, scope, by)
+    keys = ", ".join(by)
+    sums = ",\n".join(f"cast(coalesce(sum({c}), 0) as bigint) as {c}" for c in ALL_COUNTS)
+    rates = ",\n".join(
+        f"coalesce(sum({num}), 0)::double / nullif(coalesce(sum({den}), 0), 0) as {rate}"
+        for rate, num, den in (*RATES, ("malicious_share", "register_malicious", "register_all"))
     )
-    df = _fill_counts(df, counts)
-    df = _add_rates(df)
-    df["malicious_share"] = _rate(df["register_malicious"], df["register_all"])
-    df["killed_all_types"] = df["register_all"]
-    if by:
-        # a group with nothing selected in any source is not a group (other incident types of
-        # the register only feed malicious_share)
-        shown = [c for c in counts if c not in ("register_all", "register_malicious")]
-        df = df[(df[shown] != 0).any(axis=1)]
-    return _sort(df, by)
+    # a group with nothing selected in any source is not a group (other incident types of the
+    # register only feed malicious_share)
+    shown = [c for c in ALL_COUNTS if c not in ("register_all", "register_malicious")]
+    having = ("having " + " or ".join(f"coalesce(sum({c}), 0) <> 0" for c in shown)) if by else ""
+    sql = f"""
+        with persons as ({psql}), incidents as ({isql}), cases as ({csql}),
+        parts as (
+            select * from persons
+            union all by name select * from incidents
+            union all by name select * from cases
+        )
+        select {keys + "," if by else ""} {sums}, {rates}, 
+            cast(coalesce(sum(register_all), 0) as bigint) as killed_all_types
+        from parts
+        {"group by " + keys if by else ""}
+        {having}
+        {"order by " + ", ".join(f"{k} nulls last" for k in by) if by else ""}
+    """  # noqa: S608 - identifiers from allow-lists, values bound
+    return _q(con, sql, [*pparams, *iparams, *cparams])
 
 
 # ---------------------------------------------------------------------------- public API
