@@ -196,6 +196,23 @@ def test_audit_page_shows_the_log_to_headquarters_only(tmp_path):
     assert "hash chain is intact" in " ".join(str(s.value) for s in at.success)
 
 
+def test_no_demo_sign_in_with_a_real_directory_and_no_identity_provider(tmp_path, monkeypatch):
+    real = tmp_path / "users.toml"
+    text = (ROOT / "data" / "users.demo.toml").read_text(encoding="utf-8")
+    real.write_text(text.replace("demo = true", "demo = false"), encoding="utf-8")
+    monkeypatch.setenv("R2589_USERS", str(real))
+    at = app().run()
+    assert "Sign-in is not configured" in texts(at)
+    assert not at.selectbox and not at.text_input and "SCOPE:" not in texts(at)
+
+
+def test_french_sign_in_screen():
+    at = app()
+    at.query_params["lang"] = "fr"
+    at.run()
+    assert "Connexion de démonstration : pas pour des données réelles" in texts(at)
+
+
 # ------------------------------------------------------------------------- OIDC mode
 
 

@@ -52,6 +52,9 @@ _TEXT = {
         "sign_out": "Sign out",
         "signed_in_as": "Signed in as",
         "no_directory": "The user directory could not be read; sign-in is disabled.",
+        "no_auth_config": "Sign-in is not configured: the server has a real user directory but "
+        "no identity provider ([auth] in secrets.toml). Demo sign-in is only offered with the "
+        "demo directory.",
     },
     "fr": {
         "title": "Connexion",
@@ -73,6 +76,9 @@ _TEXT = {
         "sign_out": "Se déconnecter",
         "signed_in_as": "Connecté en tant que",
         "no_directory": "L'annuaire des utilisateurs est illisible ; la connexion est désactivée.",
+        "no_auth_config": "La connexion n'est pas configurée : le serveur a un annuaire réel mais "
+        "aucun fournisseur d'identité ([auth] dans secrets.toml). La connexion de démonstration "
+        "n'est proposée qu'avec l'annuaire de démonstration.",
     },
 }
 
@@ -194,7 +200,11 @@ def _scope_from_demo() -> tuple[Scope | None, str | None]:
     rec = _record()
     if rec is None or rec.mode != "demo":
         return None, "signed_out"
-    user = load_directory().by_username(rec.user)
+    directory = load_directory()
+    if not directory.demo:
+        _clear_record()
+        return None, "signed_out"
+    user = directory.by_username(rec.user)
     if user is None:  # removed from the directory since sign-in
         _clear_record()
         return None, "signed_out"
@@ -258,8 +268,12 @@ def _render_sign_in(problem: str | None) -> None:
             st.login()
         return
 
-    st.warning(t("demo_banner"))
     directory = load_directory()
+    if not directory.demo:
+        # No [auth] section but a real (non-demo) directory: never fall back to demo sign-in.
+        st.error(t("no_auth_config"))
+        return
+    st.warning(t("demo_banner"))
     users = directory.demo_users()
     names = {u.username: f"{u.name} — {role_label(u.role, _lang())}" for u in users}
     with st.form("r2589_demo_sign_in"):
