@@ -2,21 +2,25 @@
 """Deterministic synthetic demo data: every table of etl/schema.sql, realistic and flagged.
 
 Everything is generated inside DuckDB from `range()` with hash-based pseudo-randomness
-(`hash(key, salt, seed)` mapped to [0, 1)), so a build is one set of parallel SQL statements,
-not a Python loop per row: scale 1 (realistic size) builds in well under a second and large
-scales stay within the benchmark budgets (see benchmarks/bench_demo.py).
+(`rnd(key, salt)` = top 53 bits of `hash(key, salt, seed)` as a double in [0, 1)), so a build
+is a dozen set-based SQL statements, not a Python loop per row. Weighted picks use CASE
+thresholds or equi-joins on 1,000-slot lookup tables; incidents are allocated to mission x year
+buckets by stratified allocation (exact proportions), then everything else hangs off them.
 
 Scale: `scale` multiplies every incident-driven population (incidents and what hangs off them,
-the synthetic register, capacity-building activities). At scale 1 there are about 2,400
-incidents 2013-2026 (about 210 with deaths, shaped like the real register's "Malicious Act"
-deaths by mission and year), about 1,050 national case files and 2,500 victims; cases grow
-linearly (about 1,050 x scale, e.g. scale 1000 -> ~1.05M cases, scale 9500 -> ~10M).
-Focal points, deployments and the five hand-written "anchor" cases (shaped like the public
-verdicts listed in DOMAIN.md) do not scale.
+the synthetic register, capacity-building activities). Scale 1 is the realistic size: about
+2,400 incidents 2013-2026 (about 210 deadly, shaped like the real register's "Malicious Act"
+deaths by mission and year), 2,800 victims (about 370 killed, 1,900 injured), 1,850 national
+case files, 1,500 register records. Cases grow linearly: about 1,850 x scale (scale 540 ->
+~1M cases, scale 5,400 -> ~10M). Focal points, deployments and the six hand-written "anchor"
+cases (shaped like the public verdicts listed in DOMAIN.md) do not scale. Timings: see
+benchmarks/bench_demo.py and docs/reference-data.md (the primary-key indexes of schema.sql
+dominate the cost at large scales).
 
 Same seed and scale => identical table contents (not identical file bytes: DuckDB's storage
 layout depends on thread scheduling). Every row is synthetic: `synthetic = true` where the
-column exists, sources, narratives and names say SYNTHETIC.
+column exists; sources, narratives and names say SYNTHETIC; the load batch has kind 'demo'.
+Nothing is dated after DATA_END (the demo's "as of" date).
 """
 
 from __future__ import annotations
@@ -836,19 +840,20 @@ ACT_TARGET = {
 }
 
 # National justice, by host-State profile and incident class: probability of a host-State case
-# file, then of each stage given the previous one. Calibrated on the public findings in
+# file (a tracked case opens when the host State is notified, so most incidents have one; many
+# never go further than 'notified'), then of each stage given the previous one. Calibrated on the public findings in
 # DOMAIN.md (CAR: many investigations and detentions, few convictions; Mali: most deaths never
 # investigated; DRC: most investigated, few tried; about eight trials 2013-2023).
 #                 case  inv   susp  arrest charge trial closed appeal
 JUSTICE = {
-    ("MLI", "lethal"): (0.85, 0.25, 0.50, 0.55, 0.50, 0.30, 0.05, 0.20),
-    ("MLI", "other"): (0.30, 0.10, 0.40, 0.50, 0.35, 0.15, 0.05, 0.20),
-    ("CAF", "lethal"): (0.92, 0.85, 0.60, 0.70, 0.25, 0.22, 0.10, 0.40),
-    ("CAF", "other"): (0.45, 0.50, 0.55, 0.65, 0.10, 0.20, 0.12, 0.30),
-    ("COD", "lethal"): (0.92, 0.90, 0.50, 0.45, 0.30, 0.22, 0.08, 0.50),
-    ("COD", "other"): (0.45, 0.50, 0.40, 0.40, 0.20, 0.15, 0.10, 0.40),
-    ("OTHER", "lethal"): (0.70, 0.50, 0.40, 0.40, 0.35, 0.30, 0.15, 0.30),
-    ("OTHER", "other"): (0.30, 0.30, 0.30, 0.40, 0.25, 0.20, 0.15, 0.30),
+    ("MLI", "lethal"): (0.95, 0.25, 0.50, 0.55, 0.50, 0.30, 0.05, 0.20),
+    ("MLI", "other"): (0.90, 0.06, 0.40, 0.50, 0.35, 0.15, 0.05, 0.20),
+    ("CAF", "lethal"): (0.97, 0.85, 0.60, 0.70, 0.25, 0.22, 0.10, 0.40),
+    ("CAF", "other"): (0.90, 0.30, 0.55, 0.65, 0.10, 0.20, 0.12, 0.30),
+    ("COD", "lethal"): (0.97, 0.90, 0.50, 0.45, 0.30, 0.22, 0.08, 0.50),
+    ("COD", "other"): (0.90, 0.22, 0.40, 0.40, 0.20, 0.15, 0.10, 0.40),
+    ("OTHER", "lethal"): (0.90, 0.50, 0.40, 0.40, 0.35, 0.30, 0.15, 0.30),
+    ("OTHER", "other"): (0.85, 0.12, 0.30, 0.40, 0.25, 0.20, 0.15, 0.30),
     ("TCC", "lethal"): (0.06, 0.90, 0.15, 0.10, 0.20, 0.10, 0.30, 0.10),
 }
 AUTHORITIES = {
@@ -1090,7 +1095,11 @@ def _rnd_macro(seed: int) -> str:
     # hash() is DuckDB's 64-bit hash; its top 53 bits give a double in [0, 1).
     return (
         "create or replace temp macro rnd(k, salt) as "
-        f"((hash(k, salt, {int(seed)}) >> 11)::double / 9007199254740992.0)"
+        f"((hash(k, salt, {int(seed)}) >> 11)::double / 9007199254740992.0);\n"
+        # zero-padded numbers without printf/lpad (both slow): ids sort in generation order,
+        # which keeps primary-key index inserts cheap
+        "create or replace temp macro pad9(v) as substr((1000000000 + v)::varchar, 2);\n"
+        "create or replace temp macro pad2(v) as substr((100 + v)::varchar, 2)"
     )
 
 
@@ -1107,7 +1116,7 @@ def build_demo(db_path, seed: int = 2589, scale: float = 1.0, *, models: bool = 
     try:
         con.execute(f"set temp_directory = {_lit(str(tmp) + '.spill')}")
         con.execute("set memory_limit = '1400MB'")
-        con.execute("set preserve_insertion_order = false")
+        con.execute("set preserve_insertion_order = true")
         init_db(con)
         counts = _generate(con, int(seed), float(scale))
         if models:
@@ -1181,7 +1190,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             select r.range as n, b.lethal, b.mission_code, b.yr, m.host, m.profile,
                    b.d0 + cast(floor(rnd(r.range, 0) * b.days) as integer) as d
             from range({n_lethal + n_other}) as r
-            join t_bucket as b on r.range >= b.lo and r.range < b.hi
+            asof join t_bucket as b on r.range >= b.lo
             join t_mission as m using (mission_code)
         ),
         acts as (
@@ -1220,7 +1229,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
     x(
         f"""
         insert into incidents
-        select printf('DEMO-INC-%08d', n), occurred_at, mission_code, host, admin, town, lat, lon, act_type,
+        select 'DEMO-INC-' || pad9(n), occurred_at, mission_code, host, admin, town, lat, lon, act_type,
             {perp} as perpetrator_group,
             'SYNTHETIC demo record: ' || case act_type
                 {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_LABEL.items())} end
@@ -1285,13 +1294,13 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
     x(
         f"""
         insert into victims
-        select printf('DEMO-VIC-%08d-%02d', n, j), printf('DEMO-INC-%08d', n), personnel_category,
+        select 'DEMO-VIC-' || pad9(n) || '-' || pad2(j), 'DEMO-INC-' || pad9(n), personnel_category,
             coalesce(nationality, host), gender,
             case when personnel_category in ('Military', 'Police', 'Military Observer')
                  then {_pick("rnd(vk, 26)", uniformed_age)} else {_pick("rnd(vk, 26)", civilian_age)} end,
             outcome,
-            case when outcome = 'killed' then printf('%s-%s-D%08d%02d', mission_code, strftime(occurred_at, '%Y-%m'), n, j) end,
-            printf('SYNTHETIC Person %08d-%02d', n, j),
+            case when outcome = 'killed' then mission_code || '-' || strftime(occurred_at, '%Y-%m') || '-D' || pad9(n) || pad2(j) end,
+            'SYNTHETIC Person ' || pad9(n) || '-' || pad2(j),
             {batch}
         from vic
         """
@@ -1330,15 +1339,15 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             select n, n * 2 as cn, host as state, false as tcc, occurred_at, mission_code,
                    case when host in ('MLI', 'CAF', 'COD') then host else 'OTHER' end as jp,
                    case when killed > 0 then 'lethal' else 'other' end as cls,
-                   case when killed > 0 then 1.0 when detained + abducted > 0 then 0.75
-                        when injured > 0 then 0.8 else 0.25 end as case_factor
+                   -- attacks that harmed nobody are less often followed up
+                   case when killed + injured + detained + abducted > 0 then 1.0 else 0.6 end as case_factor
             from inc
             union all
             select n, n * 2 + 1, contingent, true, occurred_at, mission_code, 'TCC', 'lethal', 1.0
             from inc where killed > 0 and contingent not in (host, 'XXX')
         )
         select c0.*, j.* exclude (jp, cls),
-            printf('DEMO-CASE-%08d-%s', n, case when tcc then 'T' else 'H' end) as case_id,
+            'DEMO-CASE-' || pad9(n) || case when tcc then '-T' else '-H' end as case_id,
             case when tcc then 'Military prosecutor of the contributing State'
                  else (case jp {auth} end) end as authority
         from c0 join t_justice as j using (jp, cls)
@@ -1346,7 +1355,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         """
     )
     x(
-        f"insert into cases select case_id, printf('DEMO-INC-%08d', n), state, authority, {batch} from cas"
+        f"insert into cases select case_id, 'DEMO-INC-' || pad9(n), state, authority, {batch} from cas"
     )
 
     # stage reach, dates and persons per case; events after DATA_END have not happened yet
@@ -1501,10 +1510,10 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             select p.*, i.perpetrator_group, unnest(range(s)) as j
             from plan as p
             join cas as c using (case_id)
-            join incidents as i on i.incident_id = printf('DEMO-INC-%08d', c.n)
+            join incidents as i on i.incident_id = 'DEMO-INC-' || pad9(c.n)
             where p.d_susp is not null
         )
-        select case_id || printf('-S%02d', j), case_id, coalesce(perpetrator_group, 'unidentified'),
+        select case_id || '-S' || pad2(j), case_id, coalesce(perpetrator_group, 'unidentified'),
             case when rnd(cn * 100 + j, 80) < 0.02 then 'F' when rnd(cn * 100 + j, 80) < 0.05 then 'unknown' else 'M' end,
             case
                 when j < a then
@@ -1517,7 +1526,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                 when rnd(cn * 100 + j, 82) < 0.04 then 'deceased'
                 when rnd(cn * 100 + j, 82) < 0.55 then 'at_large'
                 else 'identified' end,
-            printf('SYNTHETIC Suspect %s-%02d', substr(case_id, 11), j),
+            'SYNTHETIC Suspect ' || substr(case_id, 11) || '-' || pad2(j),
             {batch}
         from s
         """
@@ -1544,7 +1553,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                      else coalesce(case host {answer} end, 0.4) end as p_answer
             from nn
         )
-        select printf('DEMO-NOT-%08d-%d', n, k), printf('DEMO-INC-%08d', n), sent_at,
+        select 'DEMO-NOT-' || pad9(n) || '-' || k, 'DEMO-INC-' || pad9(n), sent_at,
             {_pick("rnd(nk, 94)", {"note_verbale": 60, "letter": 15, "meeting": 10, "email": 12, "other": 3})},
             recipient,
             case when rnd(nk, 95) < p_answer
@@ -1651,17 +1660,18 @@ def _register(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
             left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(k, 107) * {SLOTS}) as integer)
         ),
         allrows as (
-            select printf('%s-%s-R%08d', mission_code, strftime(incident_date, '%Y-%m'), k) as casualty_id,
+            select mission_code || '-' || strftime(incident_date, '%Y-%m') || '-R' || pad9(k) as casualty_id, k + 1 as record_id,
                    incident_date, mission_code, personnel_type, incident_type, gender, iso3
             from o2
             union all
-            select v.casualty_id, i.occurred_at::date, i.mission_code, v.personnel_category, 'Malicious Act',
+            select v.casualty_id, {n_other} + row_number() over (order by v.casualty_id),
+                   i.occurred_at::date, i.mission_code, v.personnel_category, 'Malicious Act',
                    case when v.gender in ('F', 'M') then v.gender end, v.nationality
             from victims as v join incidents as i using (incident_id)
             where v.outcome = 'killed'
         )
         select {snap}::date, a.casualty_id, c.name_en,
-            row_number() over (order by a.incident_date, a.casualty_id),
+            a.record_id,
             a.incident_date, a.mission_code, a.mission_code, a.personnel_type, a.incident_type, a.gender,
             a.iso3, c.m49, {batch}
         from allrows as a
@@ -1704,7 +1714,7 @@ def _assistance(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> Non
                 cast(8 + floor(pow(rnd(k, 113), 2) * 50) as integer) as participants
             from a
         )
-        select printf('DEMO-ASS-%07d', k), host_state, mission_code, start_date,
+        select 'DEMO-ASS-' || pad9(k), host_state, mission_code, start_date,
             start_date + case when assistance_type in ('forensics', 'detention', 'court_security')
                               then cast(floor(rnd(k, 114) * 60) as integer)
                               else 1 + cast(floor(rnd(k, 114) * 9) as integer) end,

@@ -1,0 +1,77 @@
+"""Benchmark of the demo generator (a script, not a test): wall time, CPU time and peak memory
+of etl.demo.build_demo at scales giving about 1M and 10M national case files.
+
+    python benchmarks/bench_demo.py                 # ~1M cases, then ~10M cases
+    python benchmarks/bench_demo.py --cases 1e6     # one size
+    python benchmarks/bench_demo.py --scale 540 --models
+
+Each build runs in a fresh subprocess so its peak RSS (getrusage ru_maxrss) is its own. CPU
+time (user + system, all threads) is reported beside wall time because a shared machine
+inflates wall time. Budgets (issue 2): 1M cases <= 5 s, 10M cases <= 30 s, peak RSS < 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from etl.demo import build_demo
+t0, c0 = time.perf_counter(), time.process_time()
+counts = build_demo({db!r}, seed=2589, scale={scale!r}, models={models!r})
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(dict(wall=wall, cpu=cpu, rss_mb=rss, counts=counts)))
+"""
+
+
+def cases_per_scale() -> float:
+    """Case files generated per unit of scale (measured at scale 4)."""
+    with tempfile.TemporaryDirectory() as d:
+        r = run(Path(d) / "probe.duckdb", 4.0, False)
+    return r["counts"]["cases"] / 4.0
+
+
+def run(db: Path, scale: float, models: bool) -> dict:
+    code = CHILD.format(root=str(ROOT), db=str(db), scale=scale, models=models)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=float, action="append", help="target number of case files")
+    ap.add_argument("--scale", type=float, action="append", help="explicit scale(s)")
+    ap.add_argument("--models", action="store_true", help="include etl.models.build_models")
+    ap.add_argument("--dir", default=None, help="where to write the database (default: a temp dir)")
+    a = ap.parse_args()
+    per = cases_per_scale()
+    scales = list(a.scale or []) + [round(c / per) for c in (a.cases or [])]
+    if not scales:
+        scales = [round(1e6 / per), round(1e7 / per)]
+    print(f"{per:.0f} cases per unit of scale")
+    with tempfile.TemporaryDirectory(dir=a.dir) as d:
+        for scale in scales:
+            r = run(Path(d) / f"bench-{scale:g}.duckdb", scale, a.models)
+            c = r["counts"]
+            rows = sum(v for k, v in c.items() if k != "load_batches")
+            print(
+                f"scale {scale:g}: {c['cases']:,} cases, {c['incidents']:,} incidents, {rows:,} rows"
+                f" | wall {r['wall']:.1f} s, cpu {r['cpu']:.1f} s, peak RSS {r['rss_mb']:.0f} MB"
+                f"{' (with models)' if a.models else ''}",
+                flush=True,
+            )
+            (Path(d) / f"bench-{scale:g}.duckdb").unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
