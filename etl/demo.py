@@ -10,9 +10,9 @@ buckets by stratified allocation (exact proportions), then everything else hangs
 Scale: `scale` multiplies every incident-driven population (incidents and what hangs off them,
 the synthetic register, capacity-building activities). Scale 1 is the realistic size: about
 2,400 incidents 2013-2026 (about 210 deadly, shaped like the real register's "Malicious Act"
-deaths by mission and year), 2,800 victims (about 370 killed, 1,900 injured), 1,850 national
-case files, 1,500 register records. Cases grow linearly: about 1,850 x scale (scale 540 ->
-~1M cases, scale 5,400 -> ~10M). Focal points, deployments and the six hand-written "anchor"
+deaths by mission and year), 2,800 victims (about 370 killed, 1,900 injured), 1,750 national
+case files, 1,500 register records. Cases grow linearly: CASES_PER_SCALE (about 1,750) x scale
+(scale 570 -> ~1M cases, scale 5,700 -> ~10M). Focal points, deployments and the six hand-written "anchor"
 cases (shaped like the public verdicts listed in DOMAIN.md) do not scale. Timings: see
 benchmarks/bench_demo.py and docs/reference-data.md (the primary-key indexes of schema.sql
 dominate the cost at large scales).
@@ -39,6 +39,7 @@ DATA_END = date(2026, 10, 31)  # the demo's "as of" date: nothing happens after 
 FIRST_YEAR = 2013
 SOURCE = "SYNTHETIC demo"
 SLOTS = 1000  # resolution of weighted picks (one slot = 0.1 %)
+CASES_PER_SCALE = 1750  # national case files per unit of scale (measured; tests keep it honest)
 
 TABLES = (
     "load_batches",
@@ -1099,7 +1100,13 @@ def _rnd_macro(seed: int) -> str:
         # zero-padded numbers without printf/lpad (both slow): ids sort in generation order,
         # which keeps primary-key index inserts cheap
         "create or replace temp macro pad9(v) as substr((1000000000 + v)::varchar, 2);\n"
-        "create or replace temp macro pad2(v) as substr((100 + v)::varchar, 2)"
+        "create or replace temp macro pad2(v) as substr((100 + v)::varchar, 2);\n"
+        # when notification nk of an incident at t is sent (para 8): hours, sometimes weeks
+        "create or replace temp macro notify_at(t, nk) as t + to_minutes(cast("
+        " case when rnd(nk, 92) < 0.93 then 30 + pow(rnd(nk, 93), 3) * 72 * 60"
+        " else 4 * 1440 + rnd(nk, 93) * 16 * 1440 end as bigint));\n"
+        # the host State is notified of 96 % of incidents
+        "create or replace temp macro host_notified(n) as rnd(n, 90) < 0.96"
     )
 
 
@@ -1340,10 +1347,14 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                    case when host in ('MLI', 'CAF', 'COD') then host else 'OTHER' end as jp,
                    case when killed > 0 then 'lethal' else 'other' end as cls,
                    -- attacks that harmed nobody are less often followed up
-                   case when killed + injured + detained + abducted > 0 then 1.0 else 0.6 end as case_factor
+                   case when killed + injured + detained + abducted > 0 then 1.0 else 0.6 end as case_factor,
+                   -- the host State's case opens with the notification (para 8)
+                   notify_at(occurred_at, n * 4 + 1)::date as d_notified
             from inc
+            where host_notified(n) and notify_at(occurred_at, n * 4 + 1) < {end}::date + 1
             union all
-            select n, n * 2 + 1, contingent, true, occurred_at, mission_code, 'TCC', 'lethal', 1.0
+            select n, n * 2 + 1, contingent, true, occurred_at, mission_code, 'TCC', 'lethal', 1.0,
+                   case when rnd(n, 91) < 0.4 then notify_at(occurred_at, n * 4 + 2)::date end
             from inc where killed > 0 and contingent not in (host, 'XXX')
         )
         select c0.*, j.* exclude (jp, cls),
@@ -1363,8 +1374,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         create temp table plan as
         with r as (
-            select case_id, cn, jp, tcc, occurred_at::date as d0, p_closed, p_appeal,
-                rnd(cn, 40) < 0.97 as f_not,
+            select case_id, cn, jp, tcc, occurred_at::date as d0, d_notified, p_closed, p_appeal,
                 rnd(cn, 41) < p_inv as f_inv,
                 rnd(cn, 42) < p_susp as f_susp,
                 rnd(cn, 43) < p_arrest as f_arrest,
@@ -1383,8 +1393,8 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         ),
         d as (
             select *,
-                case when f_not then d0 + case when rnd(cn, 50) < 0.9 then cast(floor(pow(rnd(cn, 51), 3) * 4) as integer)
-                                               else 4 + cast(floor(rnd(cn, 51) * 26) as integer) end end as d_not,
+                coalesce(d_notified, d0 + case when rnd(cn, 50) < 0.9 then cast(floor(pow(rnd(cn, 51), 3) * 4) as integer)
+                                               else 4 + cast(floor(rnd(cn, 51) * 26) as integer) end) as d_not,
                 case when f_inv then d0 + 2 + cast(floor(pow(rnd(cn, 52), 2) * 150) as integer) end as d_inv
             from f
         ),
@@ -1538,16 +1548,14 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         insert into notifications
         with nn as (
-            select n, 1 as k, host as recipient, occurred_at, host, yr from inc where rnd(n, 90) < 0.96
+            select n, 1 as k, host as recipient, occurred_at, host, yr from inc where host_notified(n)
             union all
             select n, 2, contingent, occurred_at, host, yr from inc
             where killed > 0 and contingent not in (host, 'XXX') and rnd(n, 91) < 0.4
         ),
         t as (
             select *, n * 4 + k as nk,
-                occurred_at + to_minutes(cast(
-                    case when rnd(n * 4 + k, 92) < 0.93 then 30 + pow(rnd(n * 4 + k, 93), 3) * 72 * 60
-                         else 4 * 1440 + rnd(n * 4 + k, 93) * 16 * 1440 end as bigint)) as sent_at,
+                notify_at(occurred_at, n * 4 + k) as sent_at,
                 case when k = 2 then 0.75
                      when host = 'MLI' and yr >= 2021 then 0.15
                      else coalesce(case host {answer} end, 0.4) end as p_answer
@@ -1561,7 +1569,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                  then sent_at::date + 3 + cast(floor(pow(rnd(nk, 96), 2) * 150) as integer) end,
             {batch}
         from t
-        where sent_at <= {end}::timestamp + interval 1 day
+        where sent_at < {end}::date + 1
         """
     )
 
@@ -2052,7 +2060,7 @@ def _anchors(con: duckdb.DuckDBPyConnection, batch: int) -> None:
             (
                 f"DEMO-NOT-ANCHOR-{a['key']}",
                 iid,
-                a["at"][:10] + " 18:00",
+                a["events"][0][1] + " 18:00",
                 "note_verbale",
                 a["host"],
                 a["events"][1][1] if len(a["events"]) > 1 else None,

@@ -9,7 +9,15 @@ import duckdb
 import pytest
 
 from etl import checks
-from etl.demo import DATA_END, EXTRACT_TABLES, MISSIONS, TABLES, build_demo, write_extracts
+from etl.demo import (
+    CASES_PER_SCALE,
+    DATA_END,
+    EXTRACT_TABLES,
+    MISSIONS,
+    TABLES,
+    build_demo,
+    write_extracts,
+)
 from etl.extracts import recognise
 
 # Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) of the host States in the demo.
@@ -314,6 +322,7 @@ def test_scale_multiplies_the_incident_driven_tables(tmp_path, demo):
     base = demo[1]
     for table in ("incidents", "victims", "cases", "register_records"):
         assert 1.8 <= counts[table] / base[table] <= 2.2, table
+    assert 0.9 <= counts["cases"] / (2 * CASES_PER_SCALE) <= 1.1
     assert counts["focal_points"] == base["focal_points"]
     assert counts["deployments"] == base["deployments"]
 
@@ -350,3 +359,21 @@ def test_extracts_have_the_table_columns_and_are_recognised(tmp_path, demo):
 def test_missions_in_the_demo_exist_in_the_reference(con):
     known = {r[0] for r in con.execute("select mission_code from ref_missions").fetchall()}
     assert set(MISSIONS) <= known
+
+
+def test_a_host_state_case_opens_on_the_day_the_state_is_notified(con):
+    mismatched = con.execute(
+        """
+        select count(*) from cases c
+        join case_events e on e.case_id = c.case_id and e.stage = 'notified'
+        join notifications n on n.incident_id = c.incident_id and n.recipient_state = c.state
+        where e.event_date <> n.sent_at::date
+        """
+    ).fetchone()[0]
+    assert mismatched == 0
+    without_notified = con.execute(
+        "select count(*) from cases c where c.state in (select host_state from incidents i "
+        "where i.incident_id = c.incident_id) and not exists (select 1 from case_events e "
+        "where e.case_id = c.case_id and e.stage = 'notified')"
+    ).fetchone()[0]
+    assert without_notified == 0
