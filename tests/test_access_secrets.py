@@ -60,7 +60,7 @@ def test_real_secrets_file_is_never_tracked():
 
 
 def test_the_scanner_catches_a_planted_secret(tmp_path):
-    planted = 'cookie_secret = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"\n'
+    planted = "cookie_" + 'secret = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"\n'  # split: not a hit here
     m = PATTERNS["secret assignment"].search(planted)
     assert m and not PLACEHOLDER.search(m.group(2))
     assert PLACEHOLDER.search('"change-me-to-a-long-random-string"')
