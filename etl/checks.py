@@ -137,18 +137,27 @@ def data_tests() -> list[tuple[str, str]]:
 
 def run(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     """Problems for every data test that returns rows (with up to 5 examples each)."""
+    tests = data_tests()
+    # One round trip for all the counts; examples only for the failures.
+    counts = con.execute(
+        " union all ".join(
+            f"select {i} as test, count(*) as n from ({sql})"  # noqa: S608
+            for i, (_, sql) in enumerate(tests)
+        )
+    ).fetchall()
     out = []
-    for name, sql in data_tests():
-        n = con.execute(f"select count(*) from ({sql})").fetchone()[0]  # noqa: S608
-        if n:
-            examples = con.execute(f"select * from ({sql}) limit 5").fetchall()  # noqa: S608
-            out.append(
-                Problem(
-                    "data test",
-                    None,
-                    name,
-                    f"{n} offending rows, e.g. {examples}",
-                    "a loader or model bug: the load is rejected; report it with this message",
-                )
+    for i, n in sorted(counts):
+        if not n:
+            continue
+        name, sql = tests[i]
+        examples = con.execute(f"select * from ({sql}) limit 5").fetchall()  # noqa: S608
+        out.append(
+            Problem(
+                "data test",
+                None,
+                name,
+                f"{n} offending rows, e.g. {examples}",
+                "a loader or model bug: the load is rejected; report it with this message",
             )
+        )
     return out

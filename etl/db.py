@@ -6,6 +6,7 @@ Readers open the file read-only; loads build a new file beside it and swap it in
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def init_db(con: duckdb.DuckDBPyConnection) -> None:
         ("ref_country_aliases", "country_aliases.csv"),
     )
     present = [(t, REFERENCE_DIR / f) for t, f in tables if (REFERENCE_DIR / f).exists()]
+    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for _, p in present)).hexdigest()
+    if con.execute("select any_value(sha256) from ref_version").fetchone()[0] == digest:
+        return  # reference files unchanged since the last refresh
     for table, _ in reversed(present):
         con.execute(f"delete from {table}")  # noqa: S608 - table names are ours
     for table, path in present:
@@ -50,3 +54,5 @@ def init_db(con: duckdb.DuckDBPyConnection) -> None:
             f"insert into {table} by name select * from read_csv(?, header=true, all_varchar=false)",  # noqa: S608
             [str(path)],
         )
+    con.execute("delete from ref_version")
+    con.execute("insert into ref_version values (?)", [digest])

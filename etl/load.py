@@ -117,7 +117,9 @@ def writable_copy(db: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
             shutil.copyfile(db, tmp)
             if wal.exists():  # a writer that did not checkpoint: keep its changes
                 shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+        # Our own progress goes to stderr; DuckDB's bar would write to stdout.
         con = duckdb.connect(str(tmp))
+        con.execute("set enable_progress_bar = false")
         if limit := os.environ.get("R2589_LOAD_MEMORY"):
             con.execute("set memory_limit = ?", [limit])
         ok = False
@@ -335,20 +337,25 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: ExtractKind, synthetic: bool) 
     key = ", ".join(q(k) for k in kind.key)
     cols = [c.name for c in kind.columns]
     # rows_updated: keys already stored; rows_inserted: the rest.
-    con.execute(
-        f"""update load_batches b set rows_updated = b.rows_updated + u.n_upd,
-                   rows_inserted = b.rows_inserted + u.n - u.n_upd
-            from (select _batch, count(*) as n,
-                         count(*) filter (where ({key}) in (select ({key}) from {q(kind.table)})) as n_upd
-                  from stg_{kind.table} group by _batch) u
-            where b.batch_id = u._batch"""  # noqa: S608
-    )
+    counts = con.execute(
+        f"""select _batch, count(*) as n,
+                   count(*) filter (where ({key}) in (select ({key}) from {q(kind.table)})) as n_upd
+            from stg_{kind.table} group by _batch"""  # noqa: S608
+    ).fetchall()
+    for batch, n, n_upd in counts:
+        con.execute(
+            """update load_batches set rows_updated = rows_updated + ?,
+                   rows_inserted = rows_inserted + ? where batch_id = ?""",
+            [n_upd, n - n_upd, batch],
+        )
     extra_cols, extra_vals = "", ""
     if kind.table == "incidents":
         extra_cols, extra_vals = ", synthetic", f", {'true' if synthetic else 'false'}"
+    # Plain insert when no key is stored yet (the common, large case: several times faster).
+    verb = "insert or replace" if any(n_upd for _, _, n_upd in counts) else "insert"
     con.execute(
-        f"""insert or replace into {q(kind.table)} ({', '.join(q(c) for c in cols)}, batch_id{extra_cols})
-            select {', '.join(q(c) for c in cols)}, _batch{extra_vals} from stg_{kind.table}"""  # noqa: S608
+        f"""{verb} into {q(kind.table)} ({", ".join(q(c) for c in cols)}, batch_id{extra_cols})
+            select {", ".join(q(c) for c in cols)}, _batch{extra_vals} from stg_{kind.table}"""  # noqa: S608
     )
 
 

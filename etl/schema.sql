@@ -41,6 +41,11 @@ create table if not exists ref_country_aliases (
     iso3 varchar not null
 );
 
+-- One row: sha256 of the reference CSVs last loaded (etl.db.init_db skips an unchanged refresh).
+create table if not exists ref_version (
+    sha256 varchar not null
+);
+
 -- ---------------------------------------------------------------- provenance
 -- One row per file loaded. sha256 is unique: loading the same bytes again is a no-op.
 create sequence if not exists load_batch_seq start 1;

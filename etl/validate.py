@@ -214,25 +214,29 @@ def _collect(
 def check_file(con: duckdb.DuckDBPyConnection, s: Staged, problems: list[Problem]) -> None:
     """Pass 1: every per-file check on one staged extract."""
     kind, t, file = s.kind, s.table, s.label
+    checks: list[tuple[str, str, str, str, list]] = []  # column, condition, message, fix, params
     for col in kind.columns:
         for cond, message, fix, params in _column_checks(kind, col):
-            _collect(
-                con,
-                problems,
-                file,
-                col.name,
-                f"select _row, {message}, {fix} from {t} where {cond}",  # noqa: S608
-                params,
-            )
+            checks.append((col.name, cond, message, fix, params))
     for rule_kind, column, cond, message, fix in ROW_RULES:
         if rule_kind == kind.name:
+            checks.append((column, cond, message, fix, []))
+    # One scan counts every check; only failing checks are queried again for their rows.
+    counts = con.execute(
+        "select "  # noqa: S608
+        + ", ".join(f"count(*) filter (where {cond})" for _, cond, _, _, _ in checks)
+        + f" from {t}",
+        [p for _, _, _, _, params in checks for p in params[:1]],
+    ).fetchone()
+    for n, (column, cond, message, fix, params) in zip(counts, checks, strict=True):
+        if n:
             _collect(
                 con,
                 problems,
                 file,
                 column,
                 f"select _row, {message}, {fix} from {t} where {cond}",  # noqa: S608
-                [],
+                params,
             )
     key = ", ".join(q(k) for k in kind.key)
     key_text = " || ' / ' || ".join(f"coalesce({q(k)}, '')" for k in kind.key)

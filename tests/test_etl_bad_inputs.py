@@ -360,7 +360,8 @@ def test_large_file_is_streamed_and_validated_in_sql(db, tmp_path):
         timeout=120,
         env={**os.environ, "R2589_LOAD_MEMORY": "300MB"},
     )
-    code, pandas_loaded, max_rss_mb = out.stdout.split()
+    assert out.returncode == 0, out.stderr[-2000:]
+    code, pandas_loaded, max_rss_mb = out.stdout.split()  # nothing else on stdout (no progress bar)
     assert code == "1", out.stderr
     assert pandas_loaded == "False"
     assert f"{big}:{BIG_ROWS + 1}:occurred_at: ambiguous date '04/05/2022'" in out.stderr
