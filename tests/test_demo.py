@@ -377,3 +377,42 @@ def test_a_host_state_case_opens_on_the_day_the_state_is_notified(con):
         "where e.case_id = c.case_id and e.stage = 'notified')"
     ).fetchone()[0]
     assert without_notified == 0
+
+
+def test_deaths_by_mission_follow_the_real_register(con):
+    """Malicious-act deaths 2013-2023 per focus mission within a third of the real register
+    (snapshot 2023-11-28), and MINUSMA's deadliest years are the real ones."""
+    from tests.conftest import REGISTER_2023
+
+    real = dict(
+        duckdb.execute(
+            "select mission_acronym, count(*) from read_csv(?) where type_of_incident = 'Malicious Act'"
+            " and year(incident_date) between 2013 and 2023 group by all",
+            [str(REGISTER_2023)],
+        ).fetchall()
+    )
+    demo = dict(
+        con.execute(
+            "select i.mission_code, count(*) from victims v join incidents i using (incident_id)"
+            " where v.outcome = 'killed' and year(i.occurred_at) between 2013 and 2023 group by all"
+        ).fetchall()
+    )
+    for mission in ("MINUSMA", "MINUSCA", "MONUSCO", "UNAMID"):
+        assert abs(demo[mission] - real[mission]) <= real[mission] / 3, (
+            mission,
+            demo[mission],
+            real[mission],
+        )
+    corr = con.execute(
+        """
+        with d as (
+            select year(i.occurred_at) as y, count(*) as n from victims v join incidents i using (incident_id)
+            where v.outcome = 'killed' and i.mission_code = 'MINUSMA' group by all),
+        r as (
+            select year(incident_date) as y, count(*) as n from read_csv(?)
+            where type_of_incident = 'Malicious Act' and mission_acronym = 'MINUSMA' group by all)
+        select corr(d.n, r.n) from d join r using (y)
+        """,
+        [str(REGISTER_2023)],
+    ).fetchone()[0]
+    assert corr > 0.6
