@@ -1131,8 +1131,12 @@ def build_demo(db_path, seed: int = 2589, scale: float = 1.0, *, models: bool = 
 
             build_models(con)
         con.execute("checkpoint")
-    finally:
         con.close()
+    except BaseException:
+        con.close()
+        for p in (tmp, Path(str(tmp) + ".wal")):
+            p.unlink(missing_ok=True)
+        raise
     os.replace(tmp, db_path)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return counts

@@ -416,3 +416,15 @@ def test_deaths_by_mission_follow_the_real_register(con):
         [str(REGISTER_2023)],
     ).fetchone()[0]
     assert corr > 0.6
+
+
+def test_a_failed_build_leaves_the_previous_database_and_no_temporary_file(tmp_path):
+    path = tmp_path / "demo.duckdb"
+    build_demo(path, seed=2589, scale=0.05, models=False)
+    with duckdb.connect(str(path), read_only=True) as c:
+        before = _checksum(c, "incidents")
+    with pytest.raises(ValueError):
+        build_demo(path, seed="not a seed", scale=0.05, models=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
+    with duckdb.connect(str(path), read_only=True) as c:
+        assert _checksum(c, "incidents") == before
