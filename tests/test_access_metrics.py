@@ -297,3 +297,34 @@ def test_two_users_with_the_same_filters_get_their_own_cached_results(
     assert chad["IDS"] != first_mali["IDS"]
     direct = metrics.case_list(con, metrics.Filters(), SCOPES["chad"])
     assert chad["IDS"] == ",".join(sorted(direct.case_id))
+
+
+# ------------------------------------------------------------------------- known leaks (metrics)
+# Found by this suite and reported to the metrics engineer; xfail until fixed (then drop the mark).
+
+
+@pytest.mark.xfail(
+    reason="metrics.state_progress: *_change is shown where its count is suppressed "
+    "(pass rates={'x_change': ['x', 'x_previous']} to protect_counts)",
+    strict=False,
+)
+@pytest.mark.parametrize("user", ["drc", "analyst", "minusca.focal"])
+def test_a_change_never_reveals_a_suppressed_count(con, user):
+    df = metrics.state_progress(con, WIDE, SCOPES[user])
+    for c in df.columns:
+        if c.endswith("_change") and c.removesuffix("_change") in df.columns:
+            base = c.removesuffix("_change")
+            hidden = df[base].isna() | df[f"{base}_previous"].isna()
+            assert df.loc[hidden, c].isna().all(), f"{c} reveals a suppressed {base}"
+
+
+@pytest.mark.xfail(
+    reason="metrics.kpi_change passes no count column to protect_counts", strict=False
+)
+@pytest.mark.parametrize("user", ["drc", "chad", "analyst"])
+def test_kpi_change_shows_no_count_under_the_threshold(con, user):
+    df = metrics.kpi_change(con, metrics.Filters(), SCOPES[user])
+    counts = df[df["format"] != "rate"]
+    for c in ("current", "previous"):
+        v = pd.to_numeric(counts[c], errors="coerce")
+        assert not ((v >= 1) & (v < 5)).any(), f"{c}: {v.tolist()}"
