@@ -2,8 +2,8 @@
 -- Rebuilt after every load and by the demo generator (etl.models.build_models), idempotent.
 -- Owned by the metrics work; definitions of every number live in metrics/catalogue.py.
 --
--- Layers: fact_incidents (one row per incident) -> fact_cases (one row per national case file,
--- via the macro fact_cases_as_of so any past date can be recomputed from the stage history)
+-- Layers: fact_incidents (one row per incident) -> fact_cases (one row per national case file;
+-- the macro fact_cases_as_of recomputes it on any past date from the stage history)
 -- -> rollups (small tables at mission x month grain that headline numbers read).
 
 -- ---------------------------------------------------------------- macros
@@ -132,12 +132,12 @@ final as (
 select * from final;
 
 -- ---------------------------------------------------------------- fact_cases
--- Grain: one row per national case file, as it stood on date `as_of` (events dated on or before
--- it; cases whose first event, or incident if no event, is after it are left out).
--- fact_cases is this macro at the end of time; metrics call it directly for past dates.
-create or replace macro fact_cases_as_of(as_of) as table
+-- Stage history of every case as it stood on date `as_of` (events dated on or before it):
+-- first date of each stage, persons concerned, current stage and outcome. One row per case
+-- with at least one event by then.
+create or replace macro case_stages_as_of(as_of) as table
 with
-stage_firsts as (
+firsts as (
     select
         e.case_id,
         min(e.event_date) as first_event_on,
@@ -164,7 +164,28 @@ stage_firsts as (
     from case_events as e
     where e.event_date <= as_of
     group by e.case_id
-),
+)
+select
+    f.*,
+    -- prosecuted: charges brought or trial opened (a judgment implies both)
+    least(f.charges_on, f.trial_opened_on, f.convicted_on, f.convicted_in_absentia_on, f.acquitted_on) as prosecuted_on,
+    least(f.convicted_on, f.convicted_in_absentia_on, f.acquitted_on) as judgment_on,
+    least(f.convicted_on, f.convicted_in_absentia_on) as first_conviction_on,
+    -- a suspect is identified when named, arrested or prosecuted
+    least(f.suspect_identified_on, f.arrest_on, f.detention_on, f.charges_on, f.trial_opened_on,
+          f.convicted_on, f.convicted_in_absentia_on, f.acquitted_on) as suspects_identified_on,
+    f.persons_convicted_present + f.persons_convicted_in_absentia as persons_convicted,
+    r2589_case_outcome(
+        f.persons_convicted_present, f.persons_convicted_in_absentia, f.persons_acquitted,
+        f.closed_without_prosecution_on is not null
+    ) as outcome
+from firsts as f;
+
+-- Grain: one row per national case file (one incident x one State), with the incident's
+-- attributes, suspects by gender and the stage history at the end of the data.
+-- opened_on: first event, or the incident date for a case without events.
+create or replace table fact_cases as
+with
 suspect_counts as (
     select
         case_id,
@@ -174,81 +195,110 @@ suspect_counts as (
         count(*) filter (where gender not in ('F', 'M')) as suspects_unknown
     from suspects
     group by case_id
-),
-joined as (
-    select
-        c.case_id,
-        c.incident_id,
-        c.state,
-        c.authority,
-        i.occurred_at,
-        i.incident_date,
-        i.year,
-        i.month,
-        i.mission_code,
-        i.host_state,
-        i.is_pko,
-        i.act_type,
-        i.verification,
-        i.verified,
-        i.killed,
-        i.injured,
-        i.detained,
-        i.abducted,
-        i.uniformed_nationalities,
-        i.civilian_nationalities,
-        i.nationalities,
-        i.personnel_types,
-        i.genders,
-        s.first_event_on,
-        coalesce(s.first_event_on, i.incident_date) as opened_on,
-        s.last_event_on,
-        s.current_stage,
-        s.notified_on,
-        s.investigation_opened_on,
-        s.suspect_identified_on,
-        s.arrest_on,
-        s.detention_on,
-        s.charges_on,
-        s.trial_opened_on,
-        s.convicted_on,
-        s.convicted_in_absentia_on,
-        s.acquitted_on,
-        s.sentence_on,
-        s.appeal_on,
-        s.closed_without_prosecution_on,
-        -- prosecuted: charges brought or trial opened (a judgment implies both)
-        least(s.charges_on, s.trial_opened_on, s.convicted_on, s.convicted_in_absentia_on, s.acquitted_on) as prosecuted_on,
-        least(s.convicted_on, s.convicted_in_absentia_on, s.acquitted_on) as judgment_on,
-        least(s.convicted_on, s.convicted_in_absentia_on) as first_conviction_on,
-        -- a suspect is identified when named, arrested or prosecuted
-        least(s.suspect_identified_on, s.arrest_on, s.detention_on, s.charges_on, s.trial_opened_on,
-              s.convicted_on, s.convicted_in_absentia_on, s.acquitted_on) as suspects_identified_on,
-        coalesce(s.persons_arrested, 0) as persons_arrested,
-        coalesce(s.persons_convicted_present, 0) + coalesce(s.persons_convicted_in_absentia, 0) as persons_convicted,
-        coalesce(s.persons_convicted_present, 0) as persons_convicted_present,
-        coalesce(s.persons_convicted_in_absentia, 0) as persons_convicted_in_absentia,
-        coalesce(s.persons_acquitted, 0) as persons_acquitted,
-        coalesce(sc.suspects, 0) as suspects,
-        coalesce(sc.suspects_f, 0) as suspects_f,
-        coalesce(sc.suspects_m, 0) as suspects_m,
-        coalesce(sc.suspects_unknown, 0) as suspects_unknown,
-        r2589_case_outcome(
-            s.persons_convicted_present, s.persons_convicted_in_absentia, s.persons_acquitted,
-            s.closed_without_prosecution_on is not null
-        ) as outcome,
-        i.synthetic
-    from cases as c
-    join fact_incidents as i on i.incident_id = c.incident_id
-    left join stage_firsts as s on s.case_id = c.case_id
-    left join suspect_counts as sc on sc.case_id = c.case_id
-    where coalesce(s.first_event_on, i.incident_date) <= as_of
-      and i.incident_date <= as_of
 )
-select * from joined;
+select
+    c.case_id,
+    c.incident_id,
+    c.state,
+    c.authority,
+    i.occurred_at,
+    i.incident_date,
+    i.year,
+    i.month,
+    i.mission_code,
+    i.host_state,
+    i.is_pko,
+    i.act_type,
+    i.verification,
+    i.verified,
+    i.killed,
+    i.injured,
+    i.detained,
+    i.abducted,
+    i.uniformed_nationalities,
+    i.civilian_nationalities,
+    i.nationalities,
+    i.personnel_types,
+    i.genders,
+    coalesce(s.first_event_on, i.incident_date) as opened_on,
+    coalesce(sc.suspects, 0) as suspects,
+    coalesce(sc.suspects_f, 0) as suspects_f,
+    coalesce(sc.suspects_m, 0) as suspects_m,
+    coalesce(sc.suspects_unknown, 0) as suspects_unknown,
+    i.synthetic,
+    s.first_event_on,
+    s.last_event_on,
+    s.current_stage,
+    s.notified_on,
+    s.investigation_opened_on,
+    s.suspect_identified_on,
+    s.arrest_on,
+    s.detention_on,
+    s.charges_on,
+    s.trial_opened_on,
+    s.convicted_on,
+    s.convicted_in_absentia_on,
+    s.acquitted_on,
+    s.sentence_on,
+    s.appeal_on,
+    s.closed_without_prosecution_on,
+    s.prosecuted_on,
+    s.judgment_on,
+    s.first_conviction_on,
+    s.suspects_identified_on,
+    coalesce(s.persons_arrested, 0) as persons_arrested,
+    coalesce(s.persons_convicted, 0) as persons_convicted,
+    coalesce(s.persons_convicted_present, 0) as persons_convicted_present,
+    coalesce(s.persons_convicted_in_absentia, 0) as persons_convicted_in_absentia,
+    coalesce(s.persons_acquitted, 0) as persons_acquitted,
+    coalesce(s.outcome, 'pending') as outcome
+from cases as c
+join fact_incidents as i on i.incident_id = c.incident_id
+left join case_stages_as_of(date '9999-12-31') as s on s.case_id = c.case_id
+left join suspect_counts as sc on sc.case_id = c.case_id;
 
-create or replace table fact_cases as
-select * from fact_cases_as_of(date '9999-12-31');
+-- fact_cases as it stood on `as_of`: cases opened on or before it (first event, or incident
+-- if none), with the stage history of events dated on or before it. Same columns as
+-- fact_cases (opened_on is the all-time opening date).
+create or replace macro fact_cases_as_of(as_of) as table
+select
+    f.* exclude (
+        first_event_on, last_event_on, current_stage, notified_on, investigation_opened_on,
+        suspect_identified_on, arrest_on, detention_on, charges_on, trial_opened_on,
+        convicted_on, convicted_in_absentia_on, acquitted_on, sentence_on, appeal_on,
+        closed_without_prosecution_on, prosecuted_on, judgment_on, first_conviction_on,
+        suspects_identified_on, persons_arrested, persons_convicted, persons_convicted_present,
+        persons_convicted_in_absentia, persons_acquitted, outcome
+    ),
+    s.first_event_on,
+    s.last_event_on,
+    s.current_stage,
+    s.notified_on,
+    s.investigation_opened_on,
+    s.suspect_identified_on,
+    s.arrest_on,
+    s.detention_on,
+    s.charges_on,
+    s.trial_opened_on,
+    s.convicted_on,
+    s.convicted_in_absentia_on,
+    s.acquitted_on,
+    s.sentence_on,
+    s.appeal_on,
+    s.closed_without_prosecution_on,
+    s.prosecuted_on,
+    s.judgment_on,
+    s.first_conviction_on,
+    s.suspects_identified_on,
+    coalesce(s.persons_arrested, 0) as persons_arrested,
+    coalesce(s.persons_convicted, 0) as persons_convicted,
+    coalesce(s.persons_convicted_present, 0) as persons_convicted_present,
+    coalesce(s.persons_convicted_in_absentia, 0) as persons_convicted_in_absentia,
+    coalesce(s.persons_acquitted, 0) as persons_acquitted,
+    coalesce(s.outcome, 'pending') as outcome
+from fact_cases as f
+left join case_stages_as_of(as_of) as s on s.case_id = f.case_id
+where f.opened_on <= as_of;
 
 -- ---------------------------------------------------------------- fact_persons (view)
 -- Grain: one row per person: register record (every snapshot) or case-tracking victim.
@@ -312,6 +362,52 @@ select
 from fact_persons
 group by all;
 
+-- ---------------------------------------------------------------- rollup_persons_mission
+-- Grain: source x snapshot_date x mission_code x host_state x is_pko x year x month x
+-- incident_type x act_type x outcome x verified, with persons, persons_f, persons_unknown.
+-- The headline rollup: rollup_persons without nationality, personnel type and gender (a
+-- few percent of its rows), read when none of those is filtered or grouped on.
+create or replace table rollup_persons_mission as
+select
+    source, snapshot_date, mission_code, host_state, is_pko, year, month, incident_type,
+    act_type, outcome, verified,
+    sum(persons) as persons,
+    coalesce(sum(persons) filter (where gender = 'F'), 0) as persons_f,
+    coalesce(sum(persons) filter (where gender = 'unknown'), 0) as persons_unknown
+from rollup_persons
+group by all;
+
+-- ---------------------------------------------------------------- fact_notifications
+-- Grain: one row per notification (para 8), with the incident's attributes for filters and
+-- scope, the delay from the incident, the days to an answer, and whether it is the first
+-- notification of the incident to that State.
+create or replace table fact_notifications as
+select
+    n.notification_id,
+    n.incident_id,
+    n.recipient_state,
+    n.channel,
+    n.sent_at,
+    n.answer_received_on,
+    date_diff('minute', i.occurred_at, n.sent_at) / 60.0 as delay_hours,
+    date_diff('day', cast(n.sent_at as date), n.answer_received_on) as answer_days,
+    row_number() over (partition by n.incident_id, n.recipient_state order by n.sent_at, n.notification_id) = 1 as first_to_state,
+    i.incident_date,
+    i.year,
+    i.month,
+    i.mission_code,
+    i.host_state,
+    i.is_pko,
+    i.act_type,
+    i.verified,
+    i.uniformed_nationalities,
+    i.civilian_nationalities,
+    i.nationalities,
+    i.personnel_types,
+    i.genders
+from notifications as n
+join fact_incidents as i on i.incident_id = n.incident_id;
+
 -- ---------------------------------------------------------------- rollup_incidents
 -- Grain: mission_code x host_state x is_pko x year x month x act_type x verified, with incident
 -- counts, persons harmed and notification timing (para 8). Headline incident numbers read this.
@@ -341,13 +437,12 @@ from fact_incidents
 group by all;
 
 -- ---------------------------------------------------------------- rollup_cases
--- Grain: mission_code x host_state x state x is_pko x year x month x act_type x verified, with
--- case counts by stage reached, persons and outcome (as of the end of the data).
+-- Grain: mission_code x host_state x is_pko x year x month x act_type x verified, with case
+-- counts by stage reached, persons and outcome (as of the end of the data).
 create or replace table rollup_cases as
 select
     mission_code,
     host_state,
-    state,
     is_pko,
     year,
     month,

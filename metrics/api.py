@@ -228,19 +228,39 @@ PERSON_SUMS = (
     "persons_harmed",
     "women",
     "unknown_gender",
+    "killed_unknown_gender",
     "register_all",
     "register_malicious",
 )
+# Dimensions the headline rollup (rollup_persons_mission) carries.
+MISSION_GRAIN_DIMS = {"mission", "host_state", "year", "month", "incident_type", "act_type"}
+
+
+def _person_scope_fits_rollup(scope: Scope) -> bool:
+    return (
+        scope.is_full
+        or scope.role == "focal_point"
+        or not (scope.contributing_states or scope.nationality_states)
+    )
 
 
 def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
-    """Person counts by dims from rollup_persons (month-aligned periods) or fact_persons.
+    """Person counts by dims: from rollup_persons_mission (the headline rollup) when nothing
+    asks for nationality, personnel type or gender; else rollup_persons (month-aligned
+    periods) or fact_persons (any other period).
 
     register_all / register_malicious ignore the incident-type filter (malicious_share)."""
-    grain = "month" if f.month_aligned else "day"
-    table = "rollup_persons" if grain == "month" else "fact_persons"
-    n = "p.persons" if grain == "month" else "1"
-    w = person_where(f.replace(incident_types=()), "p", grain=grain)
+    if not f.month_aligned:
+        table, n = "fact_persons", "1"
+    elif (
+        not (f.nationalities or f.personnel_types or f.genders)
+        and set(by) <= MISSION_GRAIN_DIMS
+        and _person_scope_fits_rollup(scope)
+    ):
+        table, n = "rollup_persons_mission", "p.persons"
+    else:
+        table, n = "rollup_persons", "p.persons"
+    w = person_where(f.replace(incident_types=()), "p", grain="day" if n == "1" else "month")
     w.add("(p.source = 'tracking' or p.snapshot_date = ?)", register_snapshot(con, f))
     w.add_pred(scope.person_predicate("p"))
     if f.incident_types:
@@ -252,17 +272,27 @@ def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
         selected, sparams = "true", []
     sel, grp = _group_cols(by, lambda d: f"p.{PERSON_DIM_COLUMNS[d]}")
     harmed = "p.sel and (p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))"
+    killed = "p.sel and p.source = 'register'"
     tracked = "p.sel and p.source = 'tracking'"
+    if table == "rollup_persons_mission":
+        women = f"sum(p.persons_f) filter (where {harmed})"
+        unknown = f"sum(p.persons_unknown) filter (where {harmed})"
+        killed_unknown = f"sum(p.persons_unknown) filter (where {killed})"
+    else:
+        women = f"sum({n}) filter (where {harmed} and p.gender = 'F')"
+        unknown = f"sum({n}) filter (where {harmed} and p.gender = 'unknown')"
+        killed_unknown = f"sum({n}) filter (where {killed} and p.gender = 'unknown')"
     sql = f"""
         select {sel}
-            sum({n}) filter (where p.sel and p.source = 'register') as killed,
+            sum({n}) filter (where {killed}) as killed,
             sum({n}) filter (where {tracked} and p.outcome = 'injured') as injured,
             sum({n}) filter (where {tracked} and p.outcome = 'detained') as detained,
             sum({n}) filter (where {tracked} and p.outcome = 'abducted') as abducted,
             sum({n}) filter (where {tracked} and p.outcome = 'killed') as killed_tracked,
             sum({n}) filter (where {harmed}) as persons_harmed,
-            sum({n}) filter (where {harmed} and p.gender = 'F') as women,
-            sum({n}) filter (where {harmed} and p.gender = 'unknown') as unknown_gender,
+            {women} as women,
+            {unknown} as unknown_gender,
+            {killed_unknown} as killed_unknown_gender,
             sum({n}) filter (where p.source = 'register') as register_all,
             sum({n}) filter (where p.source = 'register' and p.incident_type = 'Malicious Act') as register_malicious
         from (select *, {selected} as sel from {table} as p where {w.sql}) as p
@@ -434,6 +464,7 @@ def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     # a group with nothing selected in any source is not a group (other incident types of the
     # register only feed malicious_share)
     shown = [c for c in ALL_COUNTS if c not in ("register_all", "register_malicious")]
+    shown = [c for c in shown if c != "killed_unknown_gender"]
     having = ("having " + " or ".join(f"coalesce(sum({c}), 0) <> 0" for c in shown)) if by else ""
     sql = f"""
         with persons as ({psql}), incidents as ({isql}), cases as ({csql}),
@@ -866,25 +897,32 @@ def time_to_justice(
     cohort = f"cast(c.{COHORTS[cohort_by]} as varchar)" if cohort_by else "'all'"
     col = TTJ_EVENTS[event]
     sql = f"""
-        select {cohort} as cohort,
-            c.{col} is not null as observed,
-            greatest(0, date_diff('day', c.incident_date,
-                coalesce(c.{col}, least(c.closed_without_prosecution_on, ?::date)))) as days
-        from {source} as c
-        where {w.sql}
+        select cohort, days,
+            count(*) filter (where observed) as events,
+            count(*) filter (where not observed) as censored
+        from (
+            select {cohort} as cohort,
+                c.{col} is not null as observed,
+                greatest(0, date_diff('day', c.incident_date,
+                    coalesce(c.{col}, least(c.closed_without_prosecution_on, ?::date)))) as days
+            from {source} as c
+            where {w.sql}
+        )
+        group by all
     """  # noqa: S608
     d = _q(con, sql, [ref, *sparams, *w.params])
     curves, summary = [], []
     for name, g in d.groupby("cohort", sort=True, dropna=False):
-        km = survival.kaplan_meier(g["days"].to_numpy(), g["observed"].to_numpy())
+        km = survival.kaplan_meier_counts(g["days"], g["events"], g["censored"])
         km.insert(0, "cohort", name)
         curves.append(km)
+        events, censored = int(g["events"].sum()), int(g["censored"].sum())
         summary.append(
             {
                 "cohort": name,
-                "cases": len(g),
-                "events": int(g["observed"].sum()),
-                "censored": int((~g["observed"]).sum()),
+                "cases": events + censored,
+                "events": events,
+                "censored": censored,
                 "median_days": survival.median_survival(km),
             }
         )
@@ -1005,40 +1043,28 @@ def _notification_scope(scope: Scope, state_col: str, mission_col: str) -> tuple
 def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
     """Para 8, per recipient State: notifications sent, answered (on or before the as-of date),
     answer_rate, no_answer, median_answer_days, incidents notified, notified_24h_share and
-    median_delay_hours (first notification of each incident to that State)."""
+    median_delay_hours (first notification of each incident to that State). One scan of
+    fact_notifications."""
     f, scope = _check_filters(filters), _check_scope(scope)
-    w = incident_where(f, "i")
-    w.add_pred(_notification_scope(scope, "n.recipient_state", "i.mission_code"))
+    w = incident_where(f, "n")
+    w.add_pred(_notification_scope(scope, "n.recipient_state", "n.mission_code"))
     ts = _as_of_ts(f)
+    answered = "n.answer_received_on < ?"
     sql = f"""
-        with n as (
-            select n.*, i.occurred_at, i.incident_id as iid
-            from notifications as n join fact_incidents as i using (incident_id)
-            where {w.sql} and n.sent_at < ?
-        ),
-        per_incident as (
-            select recipient_state, incident_id,
-                   date_diff('minute', min(occurred_at), min(sent_at)) / 60.0 as delay_hours
-            from n group by all
-        )
         select n.recipient_state as state,
             count(*) as notifications,
-            count(*) filter (where n.answer_received_on < ?) as answered,
-            count(*) filter (where n.answer_received_on is null or n.answer_received_on >= ?) as no_answer,
-            median(date_diff('day', cast(n.sent_at as date), n.answer_received_on))
-                filter (where n.answer_received_on < ?) as median_answer_days,
-            any_value(pi.incidents) as incidents_notified,
-            any_value(pi.within_24h) as notified_24h,
-            any_value(pi.median_delay_hours) as median_delay_hours
-        from n
-        join (select recipient_state, count(*) as incidents,
-                     count(*) filter (where delay_hours <= 24) as within_24h,
-                     median(delay_hours) as median_delay_hours
-              from per_incident group by all) as pi using (recipient_state)
+            count(*) filter (where {answered}) as answered,
+            count(*) filter (where not coalesce({answered}, false)) as no_answer,
+            median(n.answer_days) filter (where {answered}) as median_answer_days,
+            count(*) filter (where n.first_to_state) as incidents_notified,
+            count(*) filter (where n.first_to_state and n.delay_hours <= 24) as notified_24h,
+            median(n.delay_hours) filter (where n.first_to_state) as median_delay_hours
+        from fact_notifications as n
+        where {w.sql} and n.sent_at < ?
         group by n.recipient_state
         order by n.recipient_state
     """  # noqa: S608
-    df = _q(con, sql, [*w.params, ts, ts, ts, ts])
+    df = _q(con, sql, [ts, ts, ts, *w.params, ts])
     df = _fill_counts(
         df, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h")
     )
@@ -1060,6 +1086,10 @@ def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> p
         df[cols],
         scope,
         ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h"),
+        rates={
+            "answer_rate": ["answered", "notifications"],
+            "notified_24h_share": ["notified_24h", "incidents_notified"],
+        },
     )
 
 
@@ -1242,17 +1272,13 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
                        and c.trial_opened_on is null)) as missing_stage_dates
         from {source} as c where {wc.sql} group by 1"""  # noqa: S608
     cas = _q(con, sql, [*sparams, *wc.params])
-    reg = _persons(con, f.replace(genders=()), scope, ("mission", "gender"))
-    reg = reg.pivot_table(
-        index="mission", columns="gender", values="killed", aggfunc="sum", fill_value=0
-    ).reindex(columns=["F", "M", "unknown"], fill_value=0)
-    reg = pd.DataFrame(
-        {
-            "mission": reg.index,
-            "register_fatalities": reg.sum(axis=1).to_numpy(),
-            "register_unknown_gender": reg["unknown"].to_numpy(),
+    reg = _persons(con, f.replace(genders=()), scope, ("mission",))
+    reg = reg.rename(
+        columns={
+            "killed": "register_fatalities",
+            "killed_unknown_gender": "register_unknown_gender",
         }
-    )
+    )[["mission", "register_fatalities", "register_unknown_gender"]]
     df = inc.merge(cas, on="mission", how="outer").merge(reg, on="mission", how="outer")
     counts = (
         "incidents",

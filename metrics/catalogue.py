@@ -115,7 +115,7 @@ def _rate(
 
 _CASES = ("fact_cases", "rollup_cases")
 _INC = ("fact_incidents", "rollup_incidents")
-_PERS_T = ("rollup_persons", "fact_persons", "victims")
+_PERS_T = ("rollup_persons_mission", "rollup_persons", "fact_persons", "victims")
 _CASE_CAV = (
     CAVEAT_TRACKING
     + " "
@@ -139,7 +139,7 @@ METRICS: tuple[Metric, ...] = (
         "malicious acts.",
         "Personnes inscrites au registre des décès de l'ONU correspondant aux filtres ; par "
         "défaut, actes de malveillance.",
-        ("rollup_persons", "fact_persons", "register_records"),
+        ("rollup_persons_mission", "rollup_persons", "fact_persons", "register_records"),
         PERSON_FILTERS,
         CAVEAT_REGISTER,
     ),
@@ -652,7 +652,7 @@ METRICS: tuple[Metric, ...] = (
         "Notifications answered by the recipient State divided by notifications sent.",
         "Notifications ayant reçu une réponse de l'État destinataire rapportées aux "
         "notifications envoyées.",
-        ("notifications", "fact_incidents"),
+        ("fact_notifications",),
         INCIDENT_FILTERS,
         CAVEAT_TRACKING + " 'No answer received' is a status of its own, never dropped.",
     ),
