@@ -55,29 +55,33 @@ def con(db):
 
 
 @pytest.fixture(scope="module")
-def truth(con) -> dict[str, set[str]]:
-    """username -> incident ids that concern the user (from the raw tables)."""
+def raw(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     inc = con.execute("select incident_id, mission_code, host_state from incidents").df()
     vic = con.execute(
         "select incident_id, nationality, trim(personnel_category) as cat from victims"
     ).df()
-    out = {}
-    for name, s in SCOPES.items():
-        if s.is_full:
-            out[name] = set(inc.incident_id)
-            continue
-        if s.role == "focal_point":
-            out[name] = set(inc[inc.mission_code.isin(s.missions)].incident_id)
-            continue
-        ids = set(inc[inc.host_state.isin(s.host_states)].incident_id)
-        ids |= set(
-            vic[vic.nationality.isin(s.contributing_states) & vic.cat.isin(UNIFORMED)].incident_id
-        )
-        ids |= set(
-            vic[vic.nationality.isin(s.nationality_states) & vic.cat.isin(CIVILIAN)].incident_id
-        )
-        out[name] = ids
-    return out
+    return inc, vic
+
+
+def concerns(raw, s: Scope) -> set[str]:
+    """Incident ids that concern scope `s`, from the raw tables (independent of access.scope)."""
+    inc, vic = raw
+    if s.is_full:
+        return set(inc.incident_id)
+    if s.role == "focal_point":
+        return set(inc[inc.mission_code.isin(s.missions)].incident_id)
+    ids = set(inc[inc.host_state.isin(s.host_states)].incident_id)
+    ids |= set(
+        vic[vic.nationality.isin(s.contributing_states) & vic.cat.isin(UNIFORMED)].incident_id
+    )
+    ids |= set(vic[vic.nationality.isin(s.nationality_states) & vic.cat.isin(CIVILIAN)].incident_id)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def truth(raw) -> dict[str, set[str]]:
+    """username -> incident ids that concern the user."""
+    return {name: concerns(raw, s) for name, s in SCOPES.items()}
 
 
 def assert_no_withheld(df: pd.DataFrame, scope: Scope, where: str) -> None:
@@ -194,6 +198,40 @@ def filters(draw):
         host_states=tuple(sorted(draw(st.sets(st.sampled_from(STATES), max_size=2)))),
         nationalities=tuple(sorted(draw(st.sets(st.sampled_from(STATES), max_size=2)))),
     )
+
+
+@st.composite
+def any_scope(draw) -> Scope:
+    """Directory users, and arbitrary States / missions with any mix of capacities."""
+    if draw(st.booleans()):
+        return SCOPES[draw(st.sampled_from(ROW_USERS))]
+    if draw(st.booleans()):
+        missions = draw(st.sets(st.sampled_from(MISSIONS), min_size=1, max_size=2))
+        return Scope(role="focal_point", missions=tuple(sorted(missions)))
+    caps = [tuple(sorted(draw(st.sets(st.sampled_from(STATES), max_size=2)))) for _ in range(3)]
+    if not any(caps):
+        caps[0] = (draw(st.sampled_from(STATES)),)
+    return Scope(
+        role="member_state",
+        host_states=caps[0],
+        contributing_states=caps[1],
+        nationality_states=caps[2],
+    )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(scope=any_scope(), f=filters())
+def test_random_scopes_get_exactly_the_cases_that_concern_them(con, raw, scope, f):
+    allowed = concerns(raw, scope)
+    cases = metrics.case_list(con, f, scope)
+    assert set(cases.incident_id) <= allowed
+    everything = metrics.case_list(con, f, SCOPES["hq.officer"])
+    assert set(cases.case_id) == set(everything[everything.incident_id.isin(allowed)].case_id)
+    points = metrics.map_points(con, f, scope)
+    assert set(points.incident_id) <= allowed
+    assert_no_withheld(points, scope, "map_points")
 
 
 @settings(
