@@ -37,6 +37,9 @@ class RateLimiter:
 
     def _prune(self, key: str, now: float) -> deque[float]:
         _, window = self._limits()
+        if len(self._failures) > 10_000:  # bounded memory: drop users with no recent failure
+            for k in [k for k, q in self._failures.items() if not q or q[-1] <= now - window]:
+                del self._failures[k]
         q = self._failures.setdefault(key, deque())
         while q and q[0] <= now - window:
             q.popleft()

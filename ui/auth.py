@@ -190,6 +190,8 @@ def _scope_from_oidc() -> tuple[Scope | None, str | None]:
         st.session_state[_RECORD] = rec
         token_key = (sub, str(claims.get("iat", "")))
         if token_key not in _SEEN_TOKENS:
+            if len(_SEEN_TOKENS) > 50_000:  # bounded memory; worst case a sign-in logged twice
+                _SEEN_TOKENS.clear()
             _SEEN_TOKENS.add(token_key)
             audit.log_event("sign_in", user=user, scope=scope, detail={"mode": "oidc"})
     rec.last_seen = now
