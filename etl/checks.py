@@ -9,6 +9,8 @@ plus hand-written whole-table invariants.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from etl.extracts import CASE_TRACKING, INCIDENT_TYPES, PERSONNEL_TYPES, STAGE_ORDER
@@ -135,18 +137,41 @@ def data_tests() -> list[tuple[str, str]]:
     return tests
 
 
+_ROW_TEST = re.compile(r"^select .+? from (\"?[a-z_]+\"?) where (.+)$", re.S)
+
+
 def run(con: duckdb.DuckDBPyConnection) -> list[Problem]:
-    """Problems for every data test that returns rows (with up to 5 examples each)."""
+    """Problems for every data test that returns rows (with up to 5 examples each).
+
+    Tests of the form `select ... from T where C` are counted together, one scan per table;
+    the others (unique, whole-table invariants) run on their own."""
     tests = data_tests()
-    # One round trip for all the counts; examples only for the failures.
-    counts = con.execute(
-        " union all ".join(
-            f"select {i} as test, count(*) as n from ({sql})"  # noqa: S608
-            for i, (_, sql) in enumerate(tests)
+    by_table: dict[str, list[tuple[int, str]]] = {}
+    others: list[int] = []
+    for i, (_, sql) in enumerate(tests):
+        m = _ROW_TEST.match(sql)
+        if m and " join " not in sql and " group by " not in sql:
+            by_table.setdefault(m.group(1), []).append((i, m.group(2)))
+        else:
+            others.append(i)
+    counts: dict[int, int] = {}
+    for table, conds in by_table.items():
+        row = con.execute(
+            "select " + ", ".join(f"count(*) filter (where {c})" for _, c in conds)  # noqa: S608
+            + f" from {table}"
+        ).fetchone()
+        counts.update({i: n for (i, _), n in zip(conds, row, strict=True)})
+    if others:
+        counts.update(
+            con.execute(
+                " union all ".join(
+                    f"select {i} as test, count(*) as n from ({tests[i][1]})"  # noqa: S608
+                    for i in others
+                )
+            ).fetchall()
         )
-    ).fetchall()
     out = []
-    for i, n in sorted(counts):
+    for i, n in sorted(counts.items()):
         if not n:
             continue
         name, sql = tests[i]

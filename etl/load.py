@@ -308,6 +308,14 @@ def _stage_typed(
     for s in staged:
         if not s.kind.is_register:
             by_table.setdefault(s.kind.table, []).append(s)
+    # File labels and batches as a table (values bound), so the views below hold no values.
+    con.execute("create temp table load_files (file_no integer, label varchar, batch integer)")
+    numbered = list(enumerate(staged))
+    con.executemany(
+        "insert into load_files values (?, ?, ?)",
+        [[n, s.label, batch_of[s.path]] for n, s in numbered],
+    )
+    number = {id(s): n for n, s in numbered}
     for table, items in by_table.items():
         kind = items[0].kind
         parts = []
@@ -324,13 +332,13 @@ def _stage_typed(
                 else:
                     cols.append(f"{typed(c, 'r.' + q(c.name))} as {q(c.name)}")
             parts.append(
-                f"select {', '.join(cols)}, ? as _file, r._row, ? as _batch "  # noqa: S608
-                f"from {s.table} r {' '.join(joins)}"
+                f"select {', '.join(cols)}, f.label as _file, r._row, f.batch as _batch "  # noqa: S608
+                f"from {s.table} r {' '.join(joins)} "
+                f"cross join (select label, batch from load_files where file_no = {number[id(s)]:d}) f"
             )
-        params: list = []
-        for s in items:
-            params += [s.label, batch_of[s.path]]
-        con.execute(f"create temp table stg_{table} as " + " union all ".join(parts), params)
+        # A view, not a copy: validated text is cast again where it is read, which costs less
+        # than materialising every row a second time.
+        con.execute(f"create temp view stg_{table} as " + " union all ".join(parts))
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, kind: ExtractKind, synthetic: bool) -> None:

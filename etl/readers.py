@@ -306,6 +306,23 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
+def _scan_sheet_xml(z: zipfile.ZipFile, part: str | None) -> tuple[bool, list[tuple]]:
+    """(has formula cells, merged ranges touching rows 1-2), streaming the sheet XML in chunks
+    so a large sheet is never held in memory twice."""
+    if part is None:
+        return False, []
+    has_formula, merges, tail = False, [], b""
+    with z.open(part) as f:
+        while chunk := f.read(1 << 20):
+            window = tail + chunk
+            if not has_formula and re.search(rb"<f[ >/]", window):
+                has_formula = True
+            if b"<mergeCell " in window:
+                merges += [m for m in _MERGE_RE.findall(window) if int(m[1]) <= 2]
+            tail = window[-64:]
+    return has_formula, sorted(set(merges))
+
+
 def _stage_xlsx(
     con: duckdb.DuckDBPyConnection, path: Path, prefix: str, problems: list[Problem]
 ) -> list[Staged]:
@@ -319,7 +336,7 @@ def _stage_xlsx(
         z = zipfile.ZipFile(path)
         parts = _sheet_parts(z)
         reader = fastexcel.read_excel(str(path))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, Exception) as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - any failure to open means the same to the user
         problems.append(
             Problem(
                 file,
@@ -334,21 +351,23 @@ def _stage_xlsx(
     ignored: list[str] = []
     sheet_problems: list[Problem] = []
     for i, name in enumerate(reader.sheet_names):
-        first = reader.load_sheet(name, header_row=None, n_rows=2, dtypes="string").to_arrow()
-        rows = [[first.column(j)[r].as_py() for j in range(first.num_columns)] for r in range(first.num_rows)]
-        header = rows[0] if rows else []
-        xml = z.read(parts[name]) if name in parts else b""
-        merges = [m for m in _MERGE_RE.findall(xml) if int(m[1]) <= 2]
+        has_formula, merges = _scan_sheet_xml(z, parts.get(name))
+        # One parse per sheet (calamine reads the whole sheet whatever n_rows asks): the header
+        # is the first row of the data.
+        arrow = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+        top = [
+            [arrow.column(j)[r].as_py() for j in range(arrow.num_columns)]
+            for r in range(min(2, arrow.num_rows))
+        ]
+        header = top[0] if top else []
         kind = recognise(header)
         if merges and kind is None:
             ref = ", ".join(
                 m[0].decode() + m[1].decode() + (f":{m[2].decode()}{m[3].decode()}" if m[2] else "")
                 for m in merges
             )
-            second = recognise(rows[1]) if len(rows) > 1 else None
-            hint = (
-                f"; row 2 holds the '{second.name}' header" if second else ""
-            )
+            second = recognise(top[1]) if len(top) > 1 else None
+            hint = f"; row 2 holds the '{second.name}' header" if second else ""
             sheet_problems.append(
                 Problem(
                     file,
@@ -361,26 +380,21 @@ def _stage_xlsx(
             )
             continue
         if kind is None:
+            ignored.append(name)
             if any(v not in (None, "") for v in header):
-                ignored.append(name)
                 sheet_problems.append(wrong_header(file, header, sheet=name))
-            else:
-                ignored.append(name)
             continue
-        formula_problems = _formula_cells(file, name, xml, header)
-        if formula_problems:
-            problems.extend(formula_problems)
+        if has_formula:
+            problems.extend(_formula_cells(file, name, z.read(parts[name]), header))
             staged.append(Staged(path, kind, "", 0, sheet=name))  # marks the sheet as used
             continue
         table = f"{prefix}_s{i}_raw"
-        sheet = reader.load_sheet(name, header_row=0, dtypes="string")
-        arrow = sheet.to_arrow()
         names = clean_header(header)
         staged_names = [kind.columns[kind.header.index(n)].name for n in names]
-        arrow = arrow.select(list(range(len(names)))).rename_columns(staged_names)
+        data = arrow.slice(1).select(list(range(len(names)))).rename_columns(staged_names)
         # DuckDB 2 refuses register() while an earlier execute() result is not fully fetched.
         con.execute("select 1").fetchall()
-        con.register(f"{table}_arrow", arrow)
+        con.register(f"{table}_arrow", data)
         date_cols = {c.name for c in kind.columns if c.type == DATE}
         select = ", ".join(
             (
@@ -392,10 +406,12 @@ def _stage_xlsx(
             for c in staged_names
         )
         con.execute(
-            f"create temp table {table} as select {select}, "  # noqa: S608 - names are ours
-            f"(row_number() over () + 1)::bigint as _row from {table}_arrow"
-        ).fetchall()  # DuckDB 2 refuses unregister() while a result is pending
+            f"create temp table {table} as select {select} from {table}_arrow"  # noqa: S608
+        ).fetchall()
         con.unregister(f"{table}_arrow")
+        # Staged outside the load's transaction, so rowid is the sheet order: row = rowid + 2.
+        con.execute(f"alter table {table} add column _row bigint")  # noqa: S608
+        con.execute(f"update {table} set _row = rowid + 2")  # noqa: S608
         # Blank spreadsheet rows (every cell empty) are not rows of the extract.
         con.execute(
             f"delete from {table} where "  # noqa: S608

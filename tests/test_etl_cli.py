@@ -134,3 +134,22 @@ def test_data_dictionary_documents_every_column_and_accepted_value():
         for col in kind.columns:
             for value in col.accepted or ():
                 assert f"`{value}`" in text, f"{kind.name}.{col.name}={value}"
+
+
+def test_a_failing_data_test_rejects_the_load(tmp_path, monkeypatch):
+    """Data tests run on the database as it would be committed; a bug that breaks a rule
+    (here a model build that corrupts a row) rejects the load and changes nothing."""
+    import etl.models
+
+    db = tmp_path / "r.duckdb"
+    assert cli("load", "--quiet", "--db", db, CASE_FILES / "focal_points.csv")[0] == 0
+    before = file_digest(db)
+
+    def corrupting_build(con):
+        con.execute("update incidents set verification = 'rumour' where incident_id = 'INC-0001'")
+
+    monkeypatch.setattr(etl.models, "build_models", corrupting_build)
+    code, err = cli("load", "--quiet", "--db", db, "--report", tmp_path / "r.json", *sorted(CASE_FILES.glob("*.csv")))
+    assert code == 1
+    assert "data test:-:accepted_values_incidents_verification: 1 offending rows" in err
+    assert file_digest(db) == before and leftovers(db) == []
