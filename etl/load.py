@@ -111,8 +111,13 @@ def writable_copy(db: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     with _exclusive(db):
         tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
         wal = db.with_name(db.name + ".wal")
-        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
-            stale.unlink(missing_ok=True)
+        # Under the lock no other load runs: any copy left beside the database is from a load
+        # that was killed, and is removed.
+        for stale in db.parent.glob(db.name + ".tmp-*"):
+            if stale.name != db.name + ".tmp-lock":
+                shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(
+                    missing_ok=True
+                )
         if db.exists():
             shutil.copyfile(db, tmp)
             if wal.exists():  # a writer that did not checkpoint: keep its changes

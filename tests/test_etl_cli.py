@@ -153,3 +153,13 @@ def test_a_failing_data_test_rejects_the_load(tmp_path, monkeypatch):
     assert code == 1
     assert "data test:-:accepted_values_incidents_verification: 1 offending rows" in err
     assert file_digest(db) == before and leftovers(db) == []
+
+
+def test_a_copy_left_by_a_killed_load_is_removed_by_the_next_load(tmp_path):
+    db = tmp_path / "r.duckdb"
+    assert cli("load", "--quiet", "--db", db, CASE_FILES / "focal_points.csv")[0] == 0
+    stale = db.with_name(db.name + ".tmp-999999")
+    stale.write_bytes(b"half a database")
+    (tmp_path / (stale.name + ".tmp")).mkdir()  # DuckDB's spill folder of that copy
+    assert cli("load", "--quiet", "--db", db, CASE_FILES / "deployments.csv")[0] == 0
+    assert leftovers(db) == []
