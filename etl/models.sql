@@ -6,6 +6,8 @@
 -- the macro fact_cases_as_of recomputes it on any past date from the stage history)
 -- -> rollups (small tables at mission x month grain that headline numbers read).
 
+set enable_progress_bar = false;
+
 -- ---------------------------------------------------------------- macros
 -- Outcome of one case (CPJ impunity-index style), from person counts and stage dates as they
 -- stood on the as-of date. Judgment events: convicted, convicted_in_absentia, acquitted.
@@ -157,10 +159,10 @@ firsts as (
         min(e.event_date) filter (where e.stage = 'appeal') as appeal_on,
         min(e.event_date) filter (where e.stage = 'closed_without_prosecution') as closed_without_prosecution_on,
         -- an event without a person count concerns at least one person
-        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'arrest'), 0) as persons_arrested,
-        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'convicted'), 0) as persons_convicted_present,
-        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'convicted_in_absentia'), 0) as persons_convicted_in_absentia,
-        coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'acquitted'), 0) as persons_acquitted
+        cast(coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'arrest'), 0) as bigint) as persons_arrested,
+        cast(coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'convicted'), 0) as bigint) as persons_convicted_present,
+        cast(coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'convicted_in_absentia'), 0) as bigint) as persons_convicted_in_absentia,
+        cast(coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'acquitted'), 0) as bigint) as persons_acquitted
     from case_events as e
     where e.event_date <= as_of
     group by e.case_id
@@ -364,16 +366,24 @@ group by all;
 
 -- ---------------------------------------------------------------- rollup_persons_mission
 -- Grain: source x snapshot_date x mission_code x host_state x is_pko x year x month x
--- incident_type x act_type x outcome x verified, with persons, persons_f, persons_unknown.
--- The headline rollup: rollup_persons without nationality, personnel type and gender (a
--- few percent of its rows), read when none of those is filtered or grouped on.
+-- incident_type x act_type x verified, with persons by outcome as columns (killed from the
+-- register; injured, detained, abducted, killed_tracked from case tracking) and women /
+-- unknown gender among them. The headline rollup: rollup_persons without nationality,
+-- personnel type and gender (a few percent of its rows), read when none of those is
+-- filtered or grouped on.
 create or replace table rollup_persons_mission as
 select
     source, snapshot_date, mission_code, host_state, is_pko, year, month, incident_type,
-    act_type, outcome, verified,
-    sum(persons) as persons,
-    coalesce(sum(persons) filter (where gender = 'F'), 0) as persons_f,
-    coalesce(sum(persons) filter (where gender = 'unknown'), 0) as persons_unknown
+    act_type, verified,
+    cast(coalesce(sum(persons) filter (where source = 'register'), 0) as bigint) as killed,
+    cast(coalesce(sum(persons) filter (where source = 'register' and gender = 'F'), 0) as bigint) as killed_f,
+    cast(coalesce(sum(persons) filter (where source = 'register' and gender = 'unknown'), 0) as bigint) as killed_unknown,
+    cast(coalesce(sum(persons) filter (where source = 'tracking' and outcome = 'injured'), 0) as bigint) as injured,
+    cast(coalesce(sum(persons) filter (where source = 'tracking' and outcome = 'detained'), 0) as bigint) as detained,
+    cast(coalesce(sum(persons) filter (where source = 'tracking' and outcome = 'abducted'), 0) as bigint) as abducted,
+    cast(coalesce(sum(persons) filter (where source = 'tracking' and outcome = 'killed'), 0) as bigint) as killed_tracked,
+    cast(coalesce(sum(persons) filter (where source = 'tracking' and outcome <> 'killed' and gender = 'F'), 0) as bigint) as harmed_f,
+    cast(coalesce(sum(persons) filter (where source = 'tracking' and outcome <> 'killed' and gender = 'unknown'), 0) as bigint) as harmed_unknown
 from rollup_persons
 group by all;
 
@@ -421,14 +431,14 @@ select
     act_type,
     verified,
     count(*) as incidents,
-    sum(killed) as killed_tracked,
-    sum(injured) as injured,
-    sum(detained) as detained,
-    sum(abducted) as abducted,
-    sum(victims) as victims,
-    sum(victims_f) as victims_f,
-    sum(victims_m) as victims_m,
-    sum(victims_unknown) as victims_unknown,
+    cast(sum(killed) as bigint) as killed_tracked,
+    cast(sum(injured) as bigint) as injured,
+    cast(sum(detained) as bigint) as detained,
+    cast(sum(abducted) as bigint) as abducted,
+    cast(sum(victims) as bigint) as victims,
+    cast(sum(victims_f) as bigint) as victims_f,
+    cast(sum(victims_m) as bigint) as victims_m,
+    cast(sum(victims_unknown) as bigint) as victims_unknown,
     count(*) filter (where first_notified_at is not null) as notified,
     count(*) filter (where notification_delay_hours <= 24) as notified_24h,
     count(*) filter (where notification_delay_hours <= 72) as notified_72h,
@@ -451,18 +461,80 @@ select
     count(*) as cases,
     count(*) filter (where investigation_opened_on is not null) as investigated,
     count(*) filter (where suspects_identified_on is not null) as suspects_identified,
-    count(*) filter (where arrest_on is not null) as arrested,
+    count(*) filter (where arrest_on is not null) as arrested_cases,
     count(*) filter (where prosecuted_on is not null) as prosecuted,
     count(*) filter (where judgment_on is not null) as judged,
     count(*) filter (where first_conviction_on is not null) as convicted_cases,
     count(*) filter (where closed_without_prosecution_on is not null) as closed_without_prosecution,
-    sum(persons_arrested) as persons_arrested,
-    sum(persons_convicted) as persons_convicted,
-    sum(persons_acquitted) as persons_acquitted,
-    sum(suspects) as suspects,
+    cast(sum(persons_arrested) as bigint) as persons_arrested,
+    cast(sum(persons_convicted) as bigint) as persons_convicted,
+    cast(sum(persons_acquitted) as bigint) as persons_acquitted,
+    cast(sum(suspects) as bigint) as suspects,
     count(*) filter (where outcome = 'full_justice') as full_justice,
     count(*) filter (where outcome = 'partial_justice') as partial_justice,
     count(*) filter (where outcome = 'impunity') as impunity,
     count(*) filter (where outcome = 'pending') as pending
 from fact_cases
+group by all;
+
+-- ---------------------------------------------------------------- rollup_kpis
+-- Grain: snapshot_date (register rows; null for case tracking) x mission_code x host_state x
+-- is_pko x year x month x incident_type x act_type x verified, with every headline count:
+-- persons (rollup_persons_mission), incidents (rollup_incidents) and cases (rollup_cases)
+-- side by side, so the headline KPIs are one scan of one small table.
+create or replace table rollup_kpis as
+with parts as (
+    select
+        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, act_type,
+        verified, killed, killed_f, killed_unknown, injured, detained, abducted, killed_tracked,
+        harmed_f, harmed_unknown
+    from rollup_persons_mission
+    union all by name
+    select
+        cast(null as date) as snapshot_date, mission_code, host_state, is_pko, year, month,
+        'Malicious Act' as incident_type, act_type, verified, incidents, notified, notified_24h,
+        notified_72h
+    from rollup_incidents
+    union all by name
+    select
+        cast(null as date) as snapshot_date, mission_code, host_state, is_pko, year, month,
+        'Malicious Act' as incident_type, act_type, verified, cases, investigated,
+        suspects_identified, arrested_cases, prosecuted, judged, convicted_cases,
+        closed_without_prosecution, persons_arrested, persons_convicted, persons_acquitted,
+        suspects, full_justice, partial_justice, impunity, pending
+    from rollup_cases
+)
+select
+    snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, act_type,
+    verified,
+    cast(coalesce(sum(killed), 0) as bigint) as killed,
+    cast(coalesce(sum(killed_f), 0) as bigint) as killed_f,
+    cast(coalesce(sum(killed_unknown), 0) as bigint) as killed_unknown,
+    cast(coalesce(sum(injured), 0) as bigint) as injured,
+    cast(coalesce(sum(detained), 0) as bigint) as detained,
+    cast(coalesce(sum(abducted), 0) as bigint) as abducted,
+    cast(coalesce(sum(killed_tracked), 0) as bigint) as killed_tracked,
+    cast(coalesce(sum(harmed_f), 0) as bigint) as harmed_f,
+    cast(coalesce(sum(harmed_unknown), 0) as bigint) as harmed_unknown,
+    cast(coalesce(sum(incidents), 0) as bigint) as incidents,
+    cast(coalesce(sum(notified), 0) as bigint) as notified,
+    cast(coalesce(sum(notified_24h), 0) as bigint) as notified_24h,
+    cast(coalesce(sum(notified_72h), 0) as bigint) as notified_72h,
+    cast(coalesce(sum(cases), 0) as bigint) as cases,
+    cast(coalesce(sum(investigated), 0) as bigint) as investigated,
+    cast(coalesce(sum(suspects_identified), 0) as bigint) as suspects_identified,
+    cast(coalesce(sum(arrested_cases), 0) as bigint) as arrested_cases,
+    cast(coalesce(sum(prosecuted), 0) as bigint) as prosecuted,
+    cast(coalesce(sum(judged), 0) as bigint) as judged,
+    cast(coalesce(sum(convicted_cases), 0) as bigint) as convicted_cases,
+    cast(coalesce(sum(closed_without_prosecution), 0) as bigint) as closed_without_prosecution,
+    cast(coalesce(sum(persons_arrested), 0) as bigint) as persons_arrested,
+    cast(coalesce(sum(persons_convicted), 0) as bigint) as persons_convicted,
+    cast(coalesce(sum(persons_acquitted), 0) as bigint) as persons_acquitted,
+    cast(coalesce(sum(suspects), 0) as bigint) as suspects,
+    cast(coalesce(sum(full_justice), 0) as bigint) as full_justice,
+    cast(coalesce(sum(partial_justice), 0) as bigint) as partial_justice,
+    cast(coalesce(sum(impunity), 0) as bigint) as impunity,
+    cast(coalesce(sum(pending), 0) as bigint) as pending
+from parts
 group by all;

@@ -265,7 +265,7 @@ def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
     w.add_pred(scope.person_predicate("p"))
     if f.incident_types:
         selected, sparams = (
-            "p.incident_type in (select unnest(?::varchar[]))",
+            "list_contains(?::varchar[], p.incident_type)",
             [list(f.incident_types)],
         )
     else:
@@ -275,26 +275,37 @@ def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
     killed = "p.sel and p.source = 'register'"
     tracked = "p.sel and p.source = 'tracking'"
     if table == "rollup_persons_mission":
-        women = f"sum(p.persons_f) filter (where {harmed})"
-        unknown = f"sum(p.persons_unknown) filter (where {harmed})"
-        killed_unknown = f"sum(p.persons_unknown) filter (where {killed})"
+        # wide rollup: persons by outcome are columns, women / unknown gender among them
+        s_ = "filter (where p.sel)"
+        aggs = f"""
+            sum(p.killed) {s_} as killed,
+            sum(p.injured) {s_} as injured,
+            sum(p.detained) {s_} as detained,
+            sum(p.abducted) {s_} as abducted,
+            sum(p.killed_tracked) {s_} as killed_tracked,
+            sum(p.killed + p.injured + p.detained + p.abducted) {s_} as persons_harmed,
+            sum(p.killed_f + p.harmed_f) {s_} as women,
+            sum(p.killed_unknown + p.harmed_unknown) {s_} as unknown_gender,
+            sum(p.killed_unknown) {s_} as killed_unknown_gender,
+            sum(p.killed) as register_all,
+            sum(p.killed) filter (where p.incident_type = 'Malicious Act') as register_malicious
+        """
     else:
-        women = f"sum({n}) filter (where {harmed} and p.gender = 'F')"
-        unknown = f"sum({n}) filter (where {harmed} and p.gender = 'unknown')"
-        killed_unknown = f"sum({n}) filter (where {killed} and p.gender = 'unknown')"
-    sql = f"""
-        select {sel}
+        aggs = f"""
             sum({n}) filter (where {killed}) as killed,
             sum({n}) filter (where {tracked} and p.outcome = 'injured') as injured,
             sum({n}) filter (where {tracked} and p.outcome = 'detained') as detained,
             sum({n}) filter (where {tracked} and p.outcome = 'abducted') as abducted,
             sum({n}) filter (where {tracked} and p.outcome = 'killed') as killed_tracked,
             sum({n}) filter (where {harmed}) as persons_harmed,
-            {women} as women,
-            {unknown} as unknown_gender,
-            {killed_unknown} as killed_unknown_gender,
+            sum({n}) filter (where {harmed} and p.gender = 'F') as women,
+            sum({n}) filter (where {harmed} and p.gender = 'unknown') as unknown_gender,
+            sum({n}) filter (where {killed} and p.gender = 'unknown') as killed_unknown_gender,
             sum({n}) filter (where p.source = 'register') as register_all,
             sum({n}) filter (where p.source = 'register' and p.incident_type = 'Malicious Act') as register_malicious
+        """
+    sql = f"""
+        select {sel} {aggs}
         from (select *, {selected} as sel from {table} as p where {w.sql}) as p
         {grp}
     """  # noqa: S608 - identifiers from allow-lists, values bound
@@ -387,10 +398,7 @@ def _cases_sql(f: Filters, scope: Scope, by) -> tuple[str, list]:
     w.add_pred(scope.incident_predicate("c"))
     sel, grp = _group_cols(by, _incident_dim_expr("c"))
     if rollup:
-        sums = ",\n".join(
-            f"coalesce(sum(c.{'arrested' if k == 'arrested_cases' else k}), 0) as {k}"
-            for k in CASE_COUNTS
-        )
+        sums = ",\n".join(f"coalesce(sum(c.{k}), 0) as {k}" for k in CASE_COUNTS)
         sql = f"select {sel} {sums} from rollup_cases as c where {w.sql} {grp}"  # noqa: S608
         return sql, w.params
     source, sparams = _case_source(f)
@@ -449,38 +457,86 @@ def _sort(df: pd.DataFrame, by) -> pd.DataFrame:
 ALL_COUNTS = (*PERSON_SUMS, *INCIDENT_COUNTS, *CASE_COUNTS)
 
 
+# How each count reads from rollup_kpis (the rest are columns of the same name).
+KPI_ROLLUP_EXPR = {
+    "persons_harmed": "k.killed + k.injured + k.detained + k.abducted",
+    "women": "k.killed_f + k.harmed_f",
+    "unknown_gender": "k.killed_unknown + k.harmed_unknown",
+    "killed_unknown_gender": "k.killed_unknown",
+}
+
+
+def _kpis_rollup_source(con: Con, f: Filters, scope: Scope) -> tuple[str, list]:
+    """The headline path: rollup_kpis rows in the selection, flagged `sel` when their incident
+    type is selected (the others only feed malicious_share). Valid when _use_rollup()."""
+    w = person_where(f.replace(incident_types=()), "k", grain="month")
+    w.add("(k.snapshot_date is null or k.snapshot_date = ?)", register_snapshot(con, f))
+    w.add_pred(scope.incident_predicate("k"))
+    if f.incident_types:
+        selected, sparams = "list_contains(?::varchar[], k.incident_type)", [list(f.incident_types)]
+    else:
+        selected, sparams = "true", []
+    sql = f"select *, {selected} as sel from rollup_kpis as k where {w.sql}"  # noqa: S608
+    return sql, [*sparams, *w.params]
+
+
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
-    """Every KPI by dims in one statement: the person, incident and case aggregates are
-    stacked (union all by name) and summed per group, rates computed over the sums."""
-    psql, pparams = _persons_sql(con, f, scope, by)
-    isql, iparams = _incidents_sql(f, scope, by)
-    csql, cparams = _cases_sql(f, scope, by)
-    keys = ", ".join(by)
-    sums = ",\n".join(f"cast(coalesce(sum({c}), 0) as bigint) as {c}" for c in ALL_COUNTS)
-    rates = ",\n".join(
-        f"coalesce(sum({num}), 0)::double / nullif(coalesce(sum({den}), 0), 0) as {rate}"
+    """Every KPI by dims in one statement. Headline path: one scan of rollup_kpis. Otherwise
+    the person, incident and case aggregates are stacked (union all by name) and summed per
+    group. Rates are computed over the sums."""
+    if _use_rollup(f, scope, by):
+        source, params = _kpis_rollup_source(con, f, scope)
+        dim = {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by}
+
+        def total(c):
+            if c == "register_all":
+                return "sum(k.killed)"
+            if c == "register_malicious":
+                return "sum(k.killed) filter (where k.incident_type = 'Malicious Act')"
+            return f"sum(case when k.sel then {KPI_ROLLUP_EXPR.get(c, 'k.' + c)} end)"
+    else:
+        psql, pparams = _persons_sql(con, f, scope, by)
+        isql, iparams = _incidents_sql(f, scope, by)
+        csql, cparams = _cases_sql(f, scope, by)
+        source = f"""
+            select * from ({psql})
+            union all by name select * from ({isql})
+            union all by name select * from ({csql})
+        """  # noqa: S608
+        params = [*pparams, *iparams, *cparams]
+        dim = {d: f"k.{d}" for d in by}
+
+        def total(c):
+            return f"sum(k.{c})"
+
+    keys = "".join(f"{dim[d]} as {d}, " for d in by)
+    # sums are named n_<count> inside: the source has columns of the same names
+    sums = ", ".join(f"cast(coalesce({total(c)}, 0) as bigint) as n_{c}" for c in ALL_COUNTS)
+    outs = ", ".join(f"n_{c} as {c}" for c in ALL_COUNTS)
+    rates = ", ".join(
+        f"n_{num}::double / nullif(n_{den}, 0) as {rate}"
         for rate, num, den in (*RATES, ("malicious_share", "register_malicious", "register_all"))
     )
     # a group with nothing selected in any source is not a group (other incident types of the
     # register only feed malicious_share)
-    shown = [c for c in ALL_COUNTS if c not in ("register_all", "register_malicious")]
-    shown = [c for c in shown if c != "killed_unknown_gender"]
-    having = ("having " + " or ".join(f"coalesce(sum({c}), 0) <> 0" for c in shown)) if by else ""
-    sql = f"""
-        with persons as ({psql}), incidents as ({isql}), cases as ({csql}),
-        parts as (
-            select * from persons
-            union all by name select * from incidents
-            union all by name select * from cases
+    shown = [
+        c
+        for c in ALL_COUNTS
+        if c not in ("register_all", "register_malicious", "killed_unknown_gender")
+    ]
+    tail = ""
+    if by:
+        tail = (
+            f"group by {', '.join(str(i + 1) for i in range(len(by)))} "
+            f"having {' or '.join(f'n_{c} <> 0' for c in shown)}"
         )
-        select {keys + "," if by else ""} {sums}, {rates}, 
-            cast(coalesce(sum(register_all), 0) as bigint) as killed_all_types
-        from parts
-        {"group by " + keys if by else ""}
-        {having}
-        {"order by " + ", ".join(f"{k} nulls last" for k in by) if by else ""}
+    order = f"order by {', '.join(f'{d} nulls last' for d in by)}" if by else ""
+    sql = f"""
+        select {"".join(f"{d}, " for d in by)} {outs}, {rates}, n_register_all as killed_all_types
+        from (select {keys} {sums} from ({source}) as k {tail})
+        {order}
     """  # noqa: S608 - identifiers from allow-lists, values bound
-    return _q(con, sql, [*pparams, *iparams, *cparams])
+    return _q(con, sql, params)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -1203,9 +1259,9 @@ def capacity_building(
     if f.upper_date:
         w.add("a.start_date <= ?", f.upper_date)
     if f.missions:
-        w.add("a.mission_code in (select unnest(?::varchar[]))", list(f.missions))
+        w.add("list_contains(?::varchar[], a.mission_code)", list(f.missions))
     if f.host_states:
-        w.add("a.host_state in (select unnest(?::varchar[]))", list(f.host_states))
+        w.add("list_contains(?::varchar[], a.host_state)", list(f.host_states))
     if scope.role == "focal_point":
         w.add_pred(scope.mission_predicate("a.mission_code"))
     else:
@@ -1419,11 +1475,11 @@ def rates_per_1000(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd
     if f.upper_date:
         w.add("d.month <= ?", f.upper_date)
     if f.missions:
-        w.add("d.mission_code in (select unnest(?::varchar[]))", list(f.missions))
+        w.add("list_contains(?::varchar[], d.mission_code)", list(f.missions))
     if f.nationalities:
-        w.add("d.contributor in (select unnest(?::varchar[]))", list(f.nationalities))
+        w.add("list_contains(?::varchar[], d.contributor)", list(f.nationalities))
     if f.genders:
-        w.add("d.gender in (select unnest(?::varchar[]))", list(f.genders))
+        w.add("list_contains(?::varchar[], d.gender)", list(f.genders))
     if scope.role == "focal_point":
         w.add_pred(scope.mission_predicate("d.mission_code"))
     elif not scope.is_full:

@@ -191,7 +191,7 @@ class Where:
 
 
 def _in(col: str) -> str:
-    return f"{col} in (select unnest(?::varchar[]))"
+    return f"list_contains(?::varchar[], {col})"
 
 
 def person_where(f: Filters, alias: str, *, grain: str) -> Where:
