@@ -127,3 +127,25 @@ def test_runs_as_a_module(db):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["cases"] == 5
+
+
+def test_scope_user_limits_the_rows(db, monkeypatch, tmp_path):
+    """--scope-user computes as a user of the access directory ($R2589_USERS)."""
+    users = tmp_path / "users.toml"
+    users.write_text(
+        '[[users]]\nusername = "minusca.focal"\nname = "MINUSCA focal point"\n'
+        'role = "focal_point"\nmissions = ["MINUSCA"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("R2589_USERS", str(users))
+    monkeypatch.setenv("R2589_SUPPRESSION_THRESHOLD", "2")
+    code, text = run(
+        "kpis", "--db", db, "--scope-user", "minusca.focal", "--by", "mission", "--format", "json"
+    )
+    assert code == 0
+    assert {r["mission"] for r in json.loads(text)} == {"MINUSCA"}
+
+
+def test_unknown_scope_user_exits_2(db, capsys):
+    code, _ = run("kpis", "--db", db, "--scope-user", "nobody.at.all")
+    assert code == 2 and "nobody.at.all" in capsys.readouterr().err
