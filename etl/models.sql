@@ -473,7 +473,14 @@ select
     count(*) filter (where outcome = 'full_justice') as full_justice,
     count(*) filter (where outcome = 'partial_justice') as partial_justice,
     count(*) filter (where outcome = 'impunity') as impunity,
-    count(*) filter (where outcome = 'pending') as pending
+    count(*) filter (where outcome = 'pending') as pending,
+    -- completeness: no event at all; arrest, prosecution or judgment without an investigation
+    -- date; judgment without charges or trial date
+    count(*) filter (where first_event_on is null
+        or (investigation_opened_on is null
+            and coalesce(arrest_on, prosecuted_on, judgment_on) is not null)
+        or (judgment_on is not null and charges_on is null and trial_opened_on is null)
+    ) as missing_stage_dates
 from fact_cases
 group by all;
 

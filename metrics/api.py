@@ -1308,24 +1308,37 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
     share_missing_stage_dates (no event at all; arrest, prosecution or judgment without an
     investigation date; judgment without charges or trial date)."""
     f, scope = _check_filters(filters), _check_scope(scope)
-    wi = incident_where(f, "i")
+    rollup = _use_rollup(f, scope, ("mission",))
+    wi = incident_where(f, "i", rollup=rollup)
     wi.add_pred(scope.incident_predicate("i"))
-    sql = f"""
-        select i.mission_code as mission, count(*) as incidents,
-               count(*) filter (where not i.verified) as not_confirmed,
-               sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
-        from fact_incidents as i where {wi.sql} group by 1"""  # noqa: S608
+    if rollup:
+        sql = f"""
+            select i.mission_code as mission, sum(i.incidents) as incidents,
+                   sum(i.incidents) filter (where not i.verified) as not_confirmed,
+                   sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
+            from rollup_incidents as i where {wi.sql} group by 1"""  # noqa: S608
+    else:
+        sql = f"""
+            select i.mission_code as mission, count(*) as incidents,
+                   count(*) filter (where not i.verified) as not_confirmed,
+                   sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
+            from fact_incidents as i where {wi.sql} group by 1"""  # noqa: S608
     inc = _q(con, sql, wi.params)
-    source, sparams = _case_source(f)
-    wc = incident_where(f, "c")
+    wc = incident_where(f, "c", rollup=rollup)
     wc.add_pred(scope.incident_predicate("c"))
-    sql = f"""
-        select c.mission_code as mission, count(*) as cases,
+    if rollup:
+        source, sparams = "rollup_cases", []
+        measures = "sum(c.cases) as cases, sum(c.missing_stage_dates) as missing_stage_dates"
+    else:
+        source, sparams = _case_source(f)
+        measures = """count(*) as cases,
                count(*) filter (where c.first_event_on is null
                    or (c.investigation_opened_on is null
                        and coalesce(c.arrest_on, c.prosecuted_on, c.judgment_on) is not null)
                    or (c.judgment_on is not null and c.charges_on is null
-                       and c.trial_opened_on is null)) as missing_stage_dates
+                       and c.trial_opened_on is null)) as missing_stage_dates"""
+    sql = f"""
+        select c.mission_code as mission, {measures}
         from {source} as c where {wc.sql} group by 1"""  # noqa: S608
     cas = _q(con, sql, [*sparams, *wc.params])
     reg = _persons(con, f.replace(genders=()), scope, ("mission",))

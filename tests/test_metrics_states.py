@@ -161,3 +161,12 @@ def test_data_status(con):
     assert s["verified_up_to"] == date(2022, 11, 1)
     assert s["synthetic"] is False
     assert (s["incidents"], s["cases"]) == (4, 5)
+
+
+def test_completeness_from_rollups_equals_the_facts(con):
+    # as of today forces the fact path; no as-of reads the rollups
+    import pandas as pd
+
+    now = metrics.completeness(con, F, FULL)
+    facts = metrics.completeness(con, Filters(as_of=date.today()), FULL)
+    pd.testing.assert_frame_equal(now, facts, check_dtype=False)
