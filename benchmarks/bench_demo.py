@@ -42,7 +42,12 @@ def cases_per_scale() -> float:
 
 def run(db: Path, scale: float, models: bool) -> dict:
     code = CHILD.format(root=str(ROOT), db=str(db), scale=scale, models=models)
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        errors = [ln for ln in out.stderr.splitlines() if "Error" in ln] or out.stderr.splitlines()[
+            -1:
+        ]
+        return {"error": errors[-1] if errors else f"exit {out.returncode}"}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -61,6 +66,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(dir=a.dir) as d:
         for scale in scales:
             r = run(Path(d) / f"bench-{scale:g}.duckdb", scale, a.models)
+            if "error" in r:
+                print(f"scale {scale:g}: failed: {r['error']}", flush=True)
+                continue
             c = r["counts"]
             rows = sum(v for k, v in c.items() if k != "load_batches")
             print(
