@@ -7,6 +7,7 @@ staging, validation, upsert, model build, data tests, checkpoint and atomic swap
 Targets (issue 2): CSV >= 1M rows/s, XLSX >= 200k rows/s. A script, not a test: figures depend on
 the machine (and on what else runs on it), so it prints them instead of asserting.
 """
+# ruff: noqa: S608 - SQL is built from our own constants and temporary paths
 
 from __future__ import annotations
 
@@ -72,7 +73,9 @@ def baseline(files: list[Path], folder: Path) -> float:
     con.execute("checkpoint")
     con.close()
     seconds = time.perf_counter() - t
-    print(f"baseline DuckDB read_csv -> table: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s")
+    print(
+        f"baseline DuckDB read_csv -> table: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s"
+    )
     return rows / seconds
 
 
@@ -86,12 +89,18 @@ def _run(label: str, files: list[Path], db: Path, rows: int) -> float:
         for p in result.problems[:10]:
             print(p)
         raise SystemExit(f"{label}: load {result.status}")
-    print(f"{label}: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
-          f"(CPU {cpu:.1f} s; database {db.stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"{label}: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
+        f"(CPU {cpu:.1f} s; database {db.stat().st_size / 1e6:.0f} MB)"
+    )
     steps = [(at, msg) for at, msg in marks if not msg.startswith("  ")] + [(seconds, "end")]
-    for (at, msg), (nxt, _) in zip(steps, steps[1:]):
+    for (at, msg), (nxt, _) in zip(steps, steps[1:], strict=False):
         print(f"    {nxt - at:6.2f} s  {msg}")
-    models = sum(nxt - at for (at, msg), (nxt, _) in zip(steps, steps[1:]) if msg == "building models")
+    models = sum(
+        nxt - at
+        for (at, msg), (nxt, _) in zip(steps, steps[1:], strict=False)
+        if msg == "building models"
+    )
     print(f"    without the model build (etl/models.sql): {rows / (seconds - models):,.0f} rows/s")
     return rows / seconds
 
@@ -123,13 +132,17 @@ def bench_xlsx(folder: Path, n: int) -> float:
             if v is not None:
                 ws.write_string(r, c, str(v))
     wb.close()
-    print(f"wrote {n:,} XLSX rows ({book.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
+    print(
+        f"wrote {n:,} XLSX rows ({book.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s"
+    )
     return _run("XLSX incidents", [book], folder / "xlsx.duckdb", n)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--csv-rows", type=int, default=1_000_000, help="incidents (and as many victims)")
+    ap.add_argument(
+        "--csv-rows", type=int, default=1_000_000, help="incidents (and as many victims)"
+    )
     ap.add_argument("--xlsx-rows", type=int, default=200_000)
     ap.add_argument("--keep", type=Path, help="work in this folder and keep the files")
     args = ap.parse_args()
@@ -141,11 +154,15 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"load average: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} "
-          f"on {__import__('os').cpu_count()} cores")
+    print(
+        f"load average: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} "
+        f"on {__import__('os').cpu_count()} cores"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"summary: CSV {csv_rate:,.0f} rows/s (target 1,000,000); "
-          f"XLSX {xlsx_rate:,.0f} rows/s (target 200,000); peak RSS {peak:,.0f} MB")
+    print(
+        f"summary: CSV {csv_rate:,.0f} rows/s (target 1,000,000); "
+        f"XLSX {xlsx_rate:,.0f} rows/s (target 200,000); peak RSS {peak:,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     db_help = f"database file (default: ${DB_ENV} or data/r2589.duckdb)"
 
-    pl = sub.add_parser("load", help="validate and load extract files (CSV or XLSX), all or nothing")
+    pl = sub.add_parser(
+        "load", help="validate and load extract files (CSV or XLSX), all or nothing"
+    )
     pl.add_argument("files", nargs="+", metavar="FILE")
     pl.add_argument("--db", type=Path, help=db_help)
     pl.add_argument(
@@ -76,7 +78,10 @@ def _load(args: argparse.Namespace) -> int:
         )
         return 1
     if result.status == "unchanged":
-        print(f"nothing to do: every file was already loaded into {db}; report: {report}", file=sys.stderr)
+        print(
+            f"nothing to do: every file was already loaded into {db}; report: {report}",
+            file=sys.stderr,
+        )
         return 0
     rows = sum(b["rows_read"] for b in result.batches)
     print(
@@ -120,7 +125,9 @@ def _status(args: argparse.Namespace) -> int:
         con.close()
     print(f"database {db}")
     print(f"loads ({len(batches)}):")
-    print("  batch  loaded_at            kind           read  inserted  updated  synth  file (sha256)")
+    print(
+        "  batch  loaded_at            kind           read  inserted  updated  synth  file (sha256)"
+    )
     for b, at, kind, read, ins, upd, syn, name, sha in batches:
         print(
             f"  {b:>5}  {at:%Y-%m-%d %H:%M:%S}  {kind:<12} {read:>7,} {ins:>9,} {upd:>8,}  "

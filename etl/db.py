@@ -44,7 +44,9 @@ def init_db(con: duckdb.DuckDBPyConnection) -> None:
         ("ref_country_aliases", "country_aliases.csv"),
     )
     present = [(t, REFERENCE_DIR / f) for t, f in tables if (REFERENCE_DIR / f).exists()]
-    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for _, p in present)).hexdigest()
+    digest = hashlib.sha256(
+        b"".join(p.name.encode() + p.read_bytes() for _, p in present)
+    ).hexdigest()
     if con.execute("select any_value(sha256) from ref_version").fetchone()[0] == digest:
         return  # reference files unchanged since the last refresh
     for table, _ in reversed(present):

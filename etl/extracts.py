@@ -169,7 +169,9 @@ _REGISTER_COMMON = {
     "m49_code": _c("m49_code", M49),
     "isocode3": _c("isocode3", code=COUNTRY),
     # Accepted after trimming: the register writes 'Local ' with a trailing space.
-    "casualty_personnel_type": _c("casualty_personnel_type", required=True, accepted=PERSONNEL_TYPES),
+    "casualty_personnel_type": _c(
+        "casualty_personnel_type", required=True, accepted=PERSONNEL_TYPES
+    ),
     "type_of_incident": _c("type_of_incident", required=True, accepted=INCIDENT_TYPES),
 }
 
@@ -422,7 +424,7 @@ def closest(header: Sequence[object]) -> ExtractKind:
     names = set(clean_header(header))
     return max(
         KINDS.values(),
-        key=lambda k: (len(names & set(k.header)) / len(set(k.header) | names)),
+        key=lambda k: len(names & set(k.header)) / len(set(k.header) | names),
     )
 
 

@@ -67,12 +67,16 @@ class Rejected(Exception):
     """Raised inside a load to abandon the copy."""
 
 
-def sha256(path: Path) -> str:
+def sha256(path: Path) -> tuple[str, int]:
+    """(sha256, number of lines) in one pass over the file."""
     h = hashlib.sha256()
+    n, last = 0, b"\n"
     with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
+        while chunk := f.read(1 << 22):
             h.update(chunk)
-    return h.hexdigest()
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    return h.hexdigest(), n + (last != b"\n")
 
 
 @contextlib.contextmanager
@@ -98,7 +102,9 @@ def _loaded_shas(db: Path) -> dict[str, tuple[int, str]]:
             return {}
         return {
             s: (b, f)
-            for s, b, f in con.execute("select sha256, batch_id, file_name from load_batches").fetchall()
+            for s, b, f in con.execute(
+                "select sha256, batch_id, file_name from load_batches"
+            ).fetchall()
         }
     finally:
         con.close()
@@ -165,11 +171,12 @@ def load(
 
     # Idempotence: bytes already loaded (or given twice) are skipped.
     shas: dict[Path, str] = {}
+    lines: dict[Path, int] = {}
     seen: dict[str, Path] = {}
     loaded = _loaded_shas(db)
     todo: list[Path] = []
     for p in paths:
-        digest = sha256(p)
+        digest, lines[p] = sha256(p)
         if digest in loaded:
             batch, name = loaded[digest]
             result.notes.append(f"{p}: already loaded as batch {batch} ({name}); skipped")
@@ -193,7 +200,7 @@ def load(
             _require_reference(con)
             # Staging tables are filled before the transaction too: their rowid is then the
             # file order (uncommitted rows get transaction-local row ids).
-            staged = _stage_all(con, todo, result, say)
+            staged = _stage_all(con, todo, lines, result, say)
             con.execute("begin transaction")
             _apply(con, staged, shas, synthetic, result, say)
             say("building models")
@@ -230,6 +237,7 @@ def _require_reference(con: duckdb.DuckDBPyConnection) -> None:
 def _stage_all(
     con: duckdb.DuckDBPyConnection,
     todo: list[Path],
+    lines: dict[Path, int],
     result: LoadResult,
     say: Callable[[str], None],
 ) -> list[Staged]:
@@ -237,10 +245,12 @@ def _stage_all(
     for n, p in enumerate(sorted(todo, key=str)):
         t0 = time.perf_counter()
         say(f"reading {p}")
-        got = stage(con, p, f"f{n}", result.problems)
+        got = stage(con, p, f"f{n}", result.problems, lines.get(p))
         for s in got:
             result.notes.extend(s.notes)
-            say(f"  {s.label}: {s.rows:,} rows, kind {s.kind.name} ({time.perf_counter() - t0:.1f} s)")
+            say(
+                f"  {s.label}: {s.rows:,} rows, kind {s.kind.name} ({time.perf_counter() - t0:.1f} s)"
+            )
         staged.extend(got)
     return staged
 
@@ -295,7 +305,13 @@ def _apply(
             say(f"writing {kind.table}")
             _upsert(con, kind, synthetic)
     result.batches = [
-        dict(zip(("batch_id", "file_name", "kind", "rows_read", "rows_inserted", "rows_updated"), r, strict=True))
+        dict(
+            zip(
+                ("batch_id", "file_name", "kind", "rows_read", "rows_inserted", "rows_updated"),
+                r,
+                strict=True,
+            )
+        )
         for r in con.execute(
             """select batch_id, file_name, kind, rows_read, rows_inserted, rows_updated
                from load_batches where batch_id in (select unnest(?::integer[])) order by batch_id""",
@@ -423,12 +439,12 @@ def _load_register(
                    cast(cast(r.m49_code as double) as integer), ?
             from {t} r
             join ref_mission_aliases a on a.alias = r.mission_acronym
-            left join ref_country_aliases ca on ca.label = r.casualty_nationality"""  # noqa: S608
-        ,
+            left join ref_country_aliases ca on ca.label = r.casualty_nationality""",  # noqa: S608
         [snapshot, batch_id],
     )
     con.execute(
-        "insert into register_snapshots values (?, ?, ?, ?)", [snapshot, batch_id, s.rows, synthetic]
+        "insert into register_snapshots values (?, ?, ?, ?)",
+        [snapshot, batch_id, s.rows, synthetic],
     )
     con.execute(
         "update load_batches set rows_inserted = rows_inserted + ? where batch_id = ?",

@@ -73,14 +73,18 @@ class Staged:
 
 
 def stage(
-    con: duckdb.DuckDBPyConnection, path: Path, prefix: str, problems: list[Problem]
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    prefix: str,
+    problems: list[Problem],
+    lines: int | None = None,
 ) -> list[Staged]:
     """Stage one file (CSV or XLSX). Problems are appended; returns what could be staged."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _stage_xlsx(con, path, prefix, problems)
     if suffix in (".csv", ".txt", ""):
-        staged = _stage_csv(con, path, prefix, problems)
+        staged = _stage_csv(con, path, prefix, problems, lines)
         return [staged] if staged else []
     problems.append(
         Problem(
@@ -121,7 +125,11 @@ def _not_utf8(path: Path, line: int, column: str | None, sample: bytes | str) ->
 
 
 def _stage_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, prefix: str, problems: list[Problem]
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    prefix: str,
+    problems: list[Problem],
+    lines: int | None = None,
 ) -> Staged | None:
     with path.open("rb") as f:
         head = f.read(65536)
@@ -154,11 +162,12 @@ def _stage_csv(
     file_names = clean_header(header)
     staged_names = [kind.columns[kind.header.index(n)].name for n in file_names]
     columns = {n: "VARCHAR" for n in staged_names}
+    data = f"{prefix}_data"
     table = f"{prefix}_raw"
     rejects = f"{prefix}_rejects"
     try:
         con.execute(
-            f"""create temp table {table} as
+            f"""create temp table {data} as
                 select * from read_csv(?, header = true, auto_detect = false, columns = ?,
                     delim = ',', quote = '"', escape = '"', all_varchar = true,
                     store_rejects = true, rejects_table = '{rejects}',
@@ -203,17 +212,19 @@ def _stage_csv(
                     line,
                     column,
                     f"unreadable line ({error_type.lower()}): {message}",
-                    "check quoting: quotes inside a field are doubled (\"\")",
+                    'check quoting: quotes inside a field are doubled ("")',
                 )
             )
     if n_rejects > MAX_REPORTED:
         problems.append(
-            Problem(str(path), None, None, f"... and {n_rejects - MAX_REPORTED} more unreadable lines")
+            Problem(
+                str(path), None, None, f"... and {n_rejects - MAX_REPORTED} more unreadable lines"
+            )
         )
     if n_rejects:
         # Line numbers of the remaining rows are no longer known: stop here for this file.
         return None
-    _add_row_numbers(con, table, path)
+    _add_row_numbers(con, data, table, path, lines)
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
     staged = Staged(path, kind, table, rows)
     if rows == 0:
@@ -221,37 +232,51 @@ def _stage_csv(
     return staged
 
 
-def _add_row_numbers(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    """`_row` = line number. The staging table keeps file order (rowid); a quoted field that
-    spans lines shifts the lines after it, so only then are lines counted with Python's csv."""
-    con.execute(f"alter table {table} add column _row bigint")  # noqa: S608
-    con.execute(f"update {table} set _row = rowid + 2")  # noqa: S608
-    multiline = con.execute(
-        f"select count(*) from {table} where "  # noqa: S608
-        + " or ".join(
-            f"contains({c}, chr(10)) or contains({c}, chr(13))"
-            for c, in con.execute(
-                "select column_name from duckdb_columns() where table_name = ? and column_name <> '_row'",
-                [table],
-            ).fetchall()
-        )
-    ).fetchone()[0]
-    if not multiline:
+def count_lines(path: Path) -> int:
+    """Lines in a file as an editor counts them (a last line without newline counts)."""
+    n, last = 0, b"\n"
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 22):
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    return n + (last != b"\n")
+
+
+def _add_row_numbers(
+    con: duckdb.DuckDBPyConnection, data: str, table: str, path: Path, lines: int | None
+) -> None:
+    """Expose `data` as the view `table` with `_row` = line number. Staged outside the
+    transaction, the table keeps file order in its rowid, so row = rowid + 2 as long as no quoted
+    field spans lines (the file has exactly one line per row plus the header); otherwise the line
+    where each record starts is found with Python's csv module (slower, only then)."""
+    rows = con.execute(f"select count(*) from {data}").fetchone()[0]  # noqa: S608
+    if lines is None:
+        lines = count_lines(path)
+    if lines <= rows + 1:
+        con.execute(f"create temp view {table} as select *, rowid + 2 as _row from {data}")  # noqa: S608
         return
+    import pyarrow as pa
+
     starts = []
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
         next(reader)
         line = reader.line_num
-        for _ in reader:
-            starts.append(line + 1)
+        for record in reader:
+            if record:  # DuckDB skips blank lines; so do we, keeping their line numbers
+                starts.append(line + 1)
             line = reader.line_num
-    con.execute("create temp table _row_map (i bigint, line bigint)")
-    con.executemany("insert into _row_map values (?, ?)", list(enumerate(starts)))
-    con.execute(
-        f"update {table} set _row = m.line from _row_map m where m.i = {table}.rowid"  # noqa: S608
+    row_map = pa.table(
+        {"i": pa.array(range(len(starts)), pa.int64()), "line": pa.array(starts, pa.int64())}
     )
-    con.execute("drop table _row_map")
+    con.execute("select 1").fetchall()  # DuckDB 2: no register() with a pending result
+    con.register(f"{data}_lines", row_map)
+    con.execute(
+        f"create temp table {table} as select d.*, m.line as _row "  # noqa: S608
+        f"from (select rowid as _i, * from {data}) d join {data}_lines m on m.i = d._i"
+    ).fetchall()
+    con.execute(f"alter table {table} drop column _i")  # noqa: S608
+    con.unregister(f"{data}_lines")
 
 
 def wrong_header(file: str, header: list, sheet: str | None = None) -> Problem:
@@ -293,9 +318,7 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     out = {}
     for s in wb.findall("m:sheets/m:sheet", _NS):
         t = target.get(s.get(f"{{{_NS['r']}}}id"), "")
-        out[s.get("name")] = (
-            t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
-        )
+        out[s.get("name")] = t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
     return out
 
 
@@ -315,7 +338,7 @@ def _scan_sheet_xml(z: zipfile.ZipFile, part: str | None) -> tuple[bool, list[tu
     with z.open(part) as f:
         while chunk := f.read(1 << 20):
             window = tail + chunk
-            if not has_formula and re.search(rb"<f[ >/]", window):
+            if not has_formula and (b"<f>" in window or b"<f " in window or b"<f/>" in window):
                 has_formula = True
             if b"<mergeCell " in window:
                 merges += [m for m in _MERGE_RE.findall(window) if int(m[1]) <= 2]

@@ -1,5 +1,6 @@
 """Every kind of bad input is rejected with a message naming file, row and column, and the
 database file is left exactly as it was."""
+# ruff: noqa: S608 - SQL built from test constants and pytest temporary paths
 
 from __future__ import annotations
 
@@ -71,7 +72,9 @@ def test_wrong_header_names_the_file_and_lists_expected_headers(db, files):
 
 
 def test_bad_date_is_reported_with_row_and_column(db, files):
-    rewrite(files["case_events"], "EV-0002,CASE-CAF-01,2017-06-01", "EV-0002,CASE-CAF-01,2017-13-01")
+    rewrite(
+        files["case_events"], "EV-0002,CASE-CAF-01,2017-06-01", "EV-0002,CASE-CAF-01,2017-13-01"
+    )
     err, report = rejected(db, files["case_events"])
     assert f"{files['case_events']}:3:event_date: not a valid date '2017-13-01'" in err
     assert "use YYYY-MM-DD" in err
@@ -85,7 +88,9 @@ def test_bad_date_is_reported_with_row_and_column(db, files):
 
 
 def test_ambiguous_date_is_an_error_never_a_guess(db, files):
-    rewrite(files["case_events"], "EV-0007,CASE-MLI-01,2019-03-01", "EV-0007,CASE-MLI-01,03/04/2021")
+    rewrite(
+        files["case_events"], "EV-0007,CASE-MLI-01,2019-03-01", "EV-0007,CASE-MLI-01,03/04/2021"
+    )
     rewrite(files["incidents"], "2021-10-05T14:00", "05/10/2021 14:00")
     err, _ = rejected(db, files["case_events"], files["incidents"])
     assert (
@@ -97,7 +102,11 @@ def test_ambiguous_date_is_an_error_never_a_guess(db, files):
 
 
 def test_unknown_mission_and_country_codes(db, files):
-    rewrite(files["incidents"], "INC-0003,2021-10-05T14:00,MONUSCO,COD", "INC-0003,2021-10-05T14:00,MONUSKO,CD")
+    rewrite(
+        files["incidents"],
+        "INC-0003,2021-10-05T14:00,MONUSCO,COD",
+        "INC-0003,2021-10-05T14:00,MONUSKO,CD",
+    )
     err, _ = rejected(db, files["incidents"])
     assert f"{files['incidents']}:5:mission_code: unknown mission code 'MONUSKO'" in err
     assert f"{files['incidents']}:5:host_state: unknown country code 'CD'" in err
@@ -128,7 +137,9 @@ def test_duplicate_id_within_a_file(db, files):
     text = files["suspects"].read_text(encoding="utf-8")
     files["suspects"].write_text(text + "SUS-0001,CASE-MLI-01,,M,charged,\n", encoding="utf-8")
     err, _ = rejected(db, files["suspects"])
-    assert f"{files['suspects']}:5:suspect_id: duplicate suspect_id 'SUS-0001' (first at row 2)" in err
+    assert (
+        f"{files['suspects']}:5:suspect_id: duplicate suspect_id 'SUS-0001' (first at row 2)" in err
+    )
 
 
 def test_same_id_in_two_files_of_one_load(db, files, tmp_path):
@@ -140,7 +151,10 @@ def test_same_id_in_two_files_of_one_load(db, files, tmp_path):
         encoding="utf-8",
     )
     err, _ = rejected(db, files["incidents"], other)
-    assert f"{other}:2:incident_id: incident_id 'INC-0001' is also in {files['incidents']} row 2" in err
+    assert (
+        f"{other}:2:incident_id: incident_id 'INC-0001' is also in {files['incidents']} row 2"
+        in err
+    )
 
 
 def test_truncated_file_last_line_cut_short(db, files):
@@ -182,7 +196,11 @@ def test_utf16_file_is_rejected_with_a_save_as_utf8_message(db, files):
 
 def test_every_problem_is_reported_not_only_the_first(db, files):
     rewrite(files["victims"], "VIC-0002,INC-0001,Military,MAR,M", "VIC-0002,INC-0001,Soldier,MAR,X")
-    rewrite(files["victims"], "VIC-0005,INC-0003,Local,COD,unknown,unknown,injured", "VIC-0005,INC-0003,Local,COD,unknown,unknown,wounded")
+    rewrite(
+        files["victims"],
+        "VIC-0005,INC-0003,Local,COD,unknown,unknown,injured",
+        "VIC-0005,INC-0003,Local,COD,unknown,unknown,wounded",
+    )
     rewrite(files["notifications"], "2019-02-23", "23.02.2019")
     err, report = rejected(db, files["victims"], files["notifications"])
     located = {(p["file"].rsplit("/", 1)[1], p["row"], p["column"]) for p in report["problems"]}
@@ -192,13 +210,20 @@ def test_every_problem_is_reported_not_only_the_first(db, files):
         ("victims.csv", 6, "outcome"),
         ("notifications.csv", 3, "sent_at"),
     }
-    assert "value 'wounded' is not accepted (one of: killed, injured, detained, abducted, released)" in err
+    assert (
+        "value 'wounded' is not accepted (one of: killed, injured, detained, abducted, released)"
+        in err
+    )
 
 
 def test_judgment_before_investigation_is_an_impossible_sequence(db, files):
-    rewrite(files["case_events"], "EV-0008,CASE-MLI-01,2023-01-24", "EV-0008,CASE-MLI-01,2019-02-25")
+    rewrite(
+        files["case_events"], "EV-0008,CASE-MLI-01,2023-01-24", "EV-0008,CASE-MLI-01,2019-02-25"
+    )
     err, _ = rejected(db, files["case_events"])
-    assert f"{files['case_events']}:9:stage: impossible sequence in case CASE-MLI-01: convicted" in err
+    assert (
+        f"{files['case_events']}:9:stage: impossible sequence in case CASE-MLI-01: convicted" in err
+    )
     assert "before investigation_opened (2019-03-01)" in err
 
 
@@ -210,13 +235,17 @@ def test_event_before_its_incident_even_when_the_incident_is_in_the_database(db,
         encoding="utf-8",
     )
     err, _ = rejected(db, late)
-    assert f"{late}:2:event_date: impossible sequence: event EV-0100 (arrest) dated 2021-09-30" in err
+    assert (
+        f"{late}:2:event_date: impossible sequence: event EV-0100 (arrest) dated 2021-09-30" in err
+    )
 
 
 def test_moving_an_incident_after_its_stored_events_is_reported_on_the_incident(db, tmp_path):
     moved = tmp_path / "incidents.csv"
     header = CASE_FILES.joinpath("incidents.csv").read_text(encoding="utf-8").splitlines()[0]
-    moved.write_text(header + "\nINC-0003,2022-01-01,MONUSCO,COD,,,,,ied_mine,,,probable,\n", encoding="utf-8")
+    moved.write_text(
+        header + "\nINC-0003,2022-01-01,MONUSCO,COD,,,,,ied_mine,,,probable,\n", encoding="utf-8"
+    )
     err, _ = rejected(db, moved)
     assert f"{moved}:2:occurred_at: impossible sequence: event EV-0009" in err
 
@@ -233,7 +262,9 @@ def _write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
                 if isinstance(value, str) and value.startswith("="):
                     ws.write_formula(r, c, value)
                 elif value is not None:
-                    ws.write_string(r, c, value) if isinstance(value, str) else ws.write(r, c, value)
+                    ws.write_string(r, c, value) if isinstance(value, str) else ws.write(
+                        r, c, value
+                    )
     wb.close()
     return path
 
@@ -251,7 +282,11 @@ def test_xlsx_with_extra_sheets_uses_the_matching_sheet_and_says_so(db, tmp_path
     rows[2][0] = "FP-0010"
     book = _write_xlsx(
         tmp_path / "focal.xlsx",
-        {"Read me": [["Focal points, exported 2024-01-10"]], "focal_points": rows, "Lists": [["MINUSCA"]]},
+        {
+            "Read me": [["Focal points, exported 2024-01-10"]],
+            "focal_points": rows,
+            "Lists": [["MINUSCA"]],
+        },
     )
     code, err = cli("load", "--db", db, book)
     assert code == 0, err
@@ -367,3 +402,19 @@ def test_large_file_is_streamed_and_validated_in_sql(db, tmp_path):
     assert f"{big}:{BIG_ROWS + 1}:occurred_at: ambiguous date '04/05/2022'" in out.stderr
     assert file_digest(db) == before
     assert int(max_rss_mb) < 700
+
+
+def test_row_numbers_count_blank_lines_and_lines_inside_quoted_fields(db, tmp_path):
+    focal = tmp_path / "focal.csv"
+    focal.write_text(
+        "focal_point_id,mission_code,function,full_name,from_date,to_date\n"
+        "FP-1,MINUSCA,Rule of law,,2022-01-01,\n"
+        "\n"
+        'FP-2,MINUSCA,"Justice support,\nsecond line",,2022-13-01,\n'
+        "FP-3,MINUSCA,Corrections,,01/02/2022,\n"
+        "\n",
+        encoding="utf-8",
+    )
+    err, _ = rejected(db, focal)
+    assert f"{focal}:4:from_date: not a valid date '2022-13-01'" in err
+    assert f"{focal}:6:from_date: ambiguous date '01/02/2022'" in err

@@ -92,7 +92,14 @@ def test_one_bad_file_rejects_the_whole_load(tmp_path):
     bad = tmp_path / "deployments.csv"
     bad.write_text("month,mission_code,contributor,gender,strength\n2023-01-15,MINUSCA,RWA,M,10\n")
     code, err = cli(
-        "load", "--quiet", "--db", db, "--report", tmp_path / "r.json", CASE_FILES / "incidents.csv", bad
+        "load",
+        "--quiet",
+        "--db",
+        db,
+        "--report",
+        tmp_path / "r.json",
+        CASE_FILES / "incidents.csv",
+        bad,
     )
     assert code == 1
     assert f"{bad}:2:month: month 2023-01-15 is not the first day of a month" in err
@@ -149,7 +156,15 @@ def test_a_failing_data_test_rejects_the_load(tmp_path, monkeypatch):
         con.execute("update incidents set verification = 'rumour' where incident_id = 'INC-0001'")
 
     monkeypatch.setattr(etl.models, "build_models", corrupting_build)
-    code, err = cli("load", "--quiet", "--db", db, "--report", tmp_path / "r.json", *sorted(CASE_FILES.glob("*.csv")))
+    code, err = cli(
+        "load",
+        "--quiet",
+        "--db",
+        db,
+        "--report",
+        tmp_path / "r.json",
+        *sorted(CASE_FILES.glob("*.csv")),
+    )
     assert code == 1
     assert "data test:-:accepted_values_incidents_verification: 1 offending rows" in err
     assert file_digest(db) == before and leftovers(db) == []

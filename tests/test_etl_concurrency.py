@@ -1,5 +1,6 @@
 """A dashboard process reading the database keeps answering while a load runs, and sees
 either the whole old database or the whole new one, never half a load."""
+# ruff: noqa: S608 - SQL built from test constants and pytest temporary paths
 
 from __future__ import annotations
 

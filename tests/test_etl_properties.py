@@ -17,7 +17,7 @@ MISSIONS = [("MINUSCA", "CAF"), ("MONUSCO", "COD"), ("MINUSMA", "MLI")]
 # Stages with no order rule between them, so any dates after the incident are valid.
 FREE_STAGES = ["notified", "investigation_opened", "suspect_identified", "arrest", "detention"]
 SETTINGS = settings(
-    max_examples=10,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -26,7 +26,12 @@ SETTINGS = settings(
 @st.composite
 def case_files(draw) -> dict[str, list[list[str]]]:
     """Rows of small consistent extracts, some tables split over two files."""
-    rows: dict[str, list[list[str]]] = {"incidents": [], "victims": [], "cases": [], "case_events": []}
+    rows: dict[str, list[list[str]]] = {
+        "incidents": [],
+        "victims": [],
+        "cases": [],
+        "case_events": [],
+    }
     for i in range(draw(st.integers(1, 4))):
         day = date(2014, 1, 1) + timedelta(days=draw(st.integers(0, 3000)))
         mission, host = draw(st.sampled_from(MISSIONS))

@@ -70,12 +70,19 @@ def test_each_snapshot_loads_on_its_own_with_source_counts(snapshot, tmp_path):
     db = tmp_path / "one.duckdb"
     code, err = cli("load", "--quiet", "--db", db, path)
     assert code == 0, err
-    assert sql(db, "select snapshot_date::varchar, rows from register_snapshots") == [(snapshot, rows)]
-    assert dict(sql(db, "select incident_type, count(*) from register_records group by 1")) == PER_TYPE[snapshot]
+    assert sql(db, "select snapshot_date::varchar, rows from register_snapshots") == [
+        (snapshot, rows)
+    ]
+    assert (
+        dict(sql(db, "select incident_type, count(*) from register_records group by 1"))
+        == PER_TYPE[snapshot]
+    )
 
 
 def test_all_snapshots_are_kept_whole_side_by_side(register_db):
-    got = dict(sql(register_db, "select snapshot_date::varchar, count(*) from register_records group by 1"))
+    got = dict(
+        sql(register_db, "select snapshot_date::varchar, count(*) from register_records group by 1")
+    )
     assert got == {s: n for s, (_, n) in SNAPSHOTS.items()}
     by_type = sql(
         register_db,
@@ -130,7 +137,9 @@ def test_focus_missions_2023_match_source(register_db):
 
 
 def test_quirk_local_trailing_space_is_trimmed(register_db):
-    assert sql(register_db, "select count(*) from register_records where personnel_type = 'Local '") == [(0,)]
+    assert sql(
+        register_db, "select count(*) from register_records where personnel_type = 'Local '"
+    ) == [(0,)]
     assert sql(
         register_db,
         "select count(*) from register_records where personnel_type = 'Local' and snapshot_date = '2021-06-10'",
@@ -235,7 +244,10 @@ def test_same_snapshot_date_with_other_bytes_is_rejected(register_db, tmp_path):
     before = file_digest(db)
     code, err = cli("load", "--quiet", "--db", db, "--report", tmp_path / "r.json", edited)
     assert code == 1
-    assert f"{edited}:1:last_update: snapshot 2023-11-28 is already loaded from {REGISTER_2023.name}" in err
+    assert (
+        f"{edited}:1:last_update: snapshot 2023-11-28 is already loaded from {REGISTER_2023.name}"
+        in err
+    )
     assert file_digest(db) == before and leftovers(db) == []
 
 

@@ -66,7 +66,7 @@ def dump(db: Path) -> dict[str, list[tuple]]:
                 if c not in IGNORED_COLUMNS
             ]
             rows = con.execute(
-                f"select {', '.join(chr(34) + c + chr(34) for c in cols)} from \"{table}\""  # noqa: S608
+                f'select {", ".join(chr(34) + c + chr(34) for c in cols)} from "{table}"'  # noqa: S608
             ).fetchall()
             out[table] = sorted(rows, key=repr)
         return out
