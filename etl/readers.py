@@ -285,6 +285,16 @@ def wrong_header(file: str, header: list, sheet: str | None = None) -> Problem:
     missing = [c for c in near.header if c not in names]
     extra = [c for c in names if c not in near.header]
     where = f" (sheet '{sheet}')" if sheet else ""
+    if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
+        sep = next(sep for sep in ";\t|" if sep in names[0])
+        return Problem(
+            file,
+            1,
+            None,
+            f"header{where} is one column containing {sep!r}: the file is not comma-separated",
+            "save it as 'CSV UTF-8 (comma delimited)' (Excel in a French or German locale "
+            "writes semicolons by default)",
+        )
     detail = f"closest kind '{near.name}'"
     if missing:
         detail += f", missing: {','.join(missing)}"

@@ -418,3 +418,11 @@ def test_row_numbers_count_blank_lines_and_lines_inside_quoted_fields(db, tmp_pa
     err, _ = rejected(db, focal)
     assert f"{focal}:4:from_date: not a valid date '2022-13-01'" in err
     assert f"{focal}:6:from_date: ambiguous date '01/02/2022'" in err
+
+
+def test_semicolon_separated_file_is_explained(db, files):
+    text = files["cases"].read_text(encoding="utf-8")
+    files["cases"].write_text(text.replace(",", ";"), encoding="utf-8")
+    err, _ = rejected(db, files["cases"])
+    assert f"{files['cases']}:1:-: header is one column containing ';'" in err
+    assert "comma delimited" in err
