@@ -58,3 +58,32 @@ def init_db(con: duckdb.DuckDBPyConnection) -> None:
         )
     con.execute("delete from ref_version")
     con.execute("insert into ref_version values (?)", [digest])
+
+
+ATTACHED = "r2589"
+
+
+def connect_current(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the database file as it is now.
+
+    DuckDB shares one database instance per path and process: while any connection to the old
+    file is open, `connect_read` on the same path returns the old file, even after a load has
+    swapped a new one in. Here a private in-memory instance ATTACHes the file read-only, so every
+    call opens the current file. Take cursors with `cursor_on(con)`: DuckDB cursors do not
+    inherit USE.
+    """
+    con = duckdb.connect()
+    con.execute(f"attach ? as {ATTACHED} (read_only)", [str(path or default_db_path())])
+    con.execute(f"use {ATTACHED}")
+    return con
+
+
+def cursor_on(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor on `con` that reads the attached database (works for connect_read too)."""
+    cur = con.cursor()
+    attached = cur.execute(
+        "select count(*) from duckdb_databases() where database_name = ?", [ATTACHED]
+    ).fetchone()[0]
+    if attached:
+        cur.execute(f"use {ATTACHED}")
+    return cur

@@ -99,3 +99,22 @@ def test_a_reader_in_another_process_keeps_answering_during_a_load(tmp_path):
     assert results["held"]["seen"] == [old], results
     assert results["fresh"]["queries"] > 10 and results["held"]["queries"] > 10
     assert load_seconds > 0.3
+
+
+def test_a_process_holding_the_old_file_sees_the_new_one_through_connect_current(tmp_path):
+    """connect_read on the same path keeps returning the old file while any connection to it
+    is open in the process (DuckDB's instance cache); connect_current opens the file as it is
+    now, and its cursors read it."""
+    from etl.db import connect_current, connect_read, cursor_on
+
+    db = tmp_path / "r2589.duckdb"
+    assert cli("load", "--quiet", "--db", db, REGISTER_2023)[0] == 0
+    old_read, old_current = connect_read(db), connect_current(db)
+    assert cli("load", "--quiet", "--db", db, REGISTER_2025)[0] == 0
+    count = "select count(*) from register_records"
+    assert connect_read(db).execute(count).fetchone()[0] == 4350  # the trap
+    new = connect_current(db)
+    assert cursor_on(new).execute(count).fetchone()[0] == 4350 + 4429
+    assert cursor_on(old_current).execute(count).fetchone()[0] == 4350  # still answering
+    for con in (old_read, old_current, new):
+        con.close()
