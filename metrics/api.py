@@ -593,8 +593,9 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
     f, scope = _check_filters(filters), _check_scope(scope)
     start, end = _period(con, f)
     p_start, p_end = previous_period(start, end)
-    cur = _kpis_raw(con, f.replace(date_from=start, date_to=end), scope, ())
-    prev = _kpis_raw(con, f.replace(date_from=p_start, date_to=p_end), scope, ())
+    # both periods pass disclosure control first: a suppressed value stays suppressed here
+    cur = kpis(con, f.replace(date_from=start, date_to=end), scope)
+    prev = kpis(con, f.replace(date_from=p_start, date_to=p_end), scope)
     keys = keys or KPI_COLUMNS
     rows = []
     for k in keys:
@@ -641,26 +642,40 @@ def funnel(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
     -> prosecuted -> convicted. One row per stage: stage, unit, count, share_of_cases (null for
     incidents), share_of_previous, label_en, label_fr."""
     f, scope = _check_filters(filters), _check_scope(scope)
-    k = _kpis_raw(con, f, scope, ())
+    k = kpis(con, f, scope)  # protected: suppressed stages stay suppressed
     rows, prev, prev_unit = [], None, None
-    cases = int(k["cases"].iloc[0])
+
+    def value(col):
+        v = k[col].iloc[0]
+        return None if pd.isna(v) else int(v)
+
+    cases = value("cases")
     for stage, unit in FUNNEL_STAGES:
-        n = int(k[stage].iloc[0])
+        n = value(stage)
         m = BY_KEY.get(stage)
+        share_cases = None
+        if unit == "case" and n is not None and cases:
+            share_cases = n / cases
+        # only between stages counted in the same unit (cases), never incidents -> cases
+        share_prev = None
+        if prev_unit == unit and n is not None and prev:
+            share_prev = n / prev
         rows.append(
             {
                 "stage": stage,
                 "unit": unit,
                 "count": n,
-                "share_of_cases": (n / cases if cases else None) if unit == "case" else None,
-                # only between stages counted in the same unit (cases), never incidents -> cases
-                "share_of_previous": (n / prev if prev else None) if prev_unit == unit else None,
+                "share_of_cases": share_cases,
+                "share_of_previous": share_prev,
                 "label_en": m.label_en if m else stage,
                 "label_fr": m.label_fr if m else stage,
             }
         )
         prev, prev_unit = n, unit
-    return _finish(pd.DataFrame(rows), scope, ("count",))
+    df = pd.DataFrame(rows)
+    df["count"] = df["count"].astype("Int64")
+    # counts were protected by kpis(); stages are not siblings of one total, so no second pass
+    return _finish(df, scope, ())
 
 
 def _period_range(start: date, end: date, freq: str) -> list[date]:
