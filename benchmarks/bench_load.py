@@ -81,9 +81,11 @@ def baseline(files: list[Path], folder: Path) -> float:
 
 def _run(label: str, files: list[Path], db: Path, rows: int) -> float:
     db.unlink(missing_ok=True)
-    marks: list[tuple[float, str]] = []
+    marks: list[tuple[float, float, str]] = []
     t0, c0 = time.perf_counter(), _cpu()
-    result = load(files, db, progress=lambda m: marks.append((time.perf_counter() - t0, m)))
+    result = load(
+        files, db, progress=lambda m: marks.append((time.perf_counter() - t0, _cpu() - c0, m))
+    )
     seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     if result.status != "loaded":
         for p in result.problems[:10]:
@@ -93,14 +95,14 @@ def _run(label: str, files: list[Path], db: Path, rows: int) -> float:
         f"{label}: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
         f"(CPU {cpu:.1f} s; database {db.stat().st_size / 1e6:.0f} MB)"
     )
-    steps = [(at, msg) for at, msg in marks if not msg.startswith("  ")] + [(seconds, "end")]
-    for (at, msg), (nxt, _) in zip(steps, steps[1:], strict=False):
-        print(f"    {nxt - at:6.2f} s  {msg}")
-    models = sum(
-        nxt - at
-        for (at, msg), (nxt, _) in zip(steps, steps[1:], strict=False)
-        if msg == "building models"
-    )
+    steps = [(0.0, 0.0, "hash, copy, reference data")]
+    steps += [m for m in marks if not m[2].startswith("  ")] + [(seconds, cpu, "end")]
+    print("      wall     CPU  step")
+    models = 0.0
+    for (at, c_at, msg), (nxt, c_nxt, _) in zip(steps, steps[1:], strict=False):
+        print(f"    {nxt - at:6.2f}  {c_nxt - c_at:6.2f}  {msg}")
+        if msg == "building models":
+            models = nxt - at
     print(f"    without the model build (etl/models.sql): {rows / (seconds - models):,.0f} rows/s")
     return rows / seconds
 
