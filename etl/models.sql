@@ -7,6 +7,9 @@
 -- -> rollups (small tables at mission x month grain that headline numbers read).
 
 set enable_progress_bar = false;
+-- Row order of model tables carries no meaning; without it DuckDB builds them in far less
+-- memory (the demo and loads run under a memory limit). Reset to the default at the end.
+set preserve_insertion_order = false;
 
 -- ---------------------------------------------------------------- macros
 -- Outcome of one case (CPJ impunity-index style), from person counts and stage dates as they
@@ -401,7 +404,7 @@ select
     n.answer_received_on,
     date_diff('minute', i.occurred_at, n.sent_at) / 60.0 as delay_hours,
     date_diff('day', cast(n.sent_at as date), n.answer_received_on) as answer_days,
-    row_number() over (partition by n.incident_id, n.recipient_state order by n.sent_at, n.notification_id) = 1 as first_to_state,
+    (n.sent_at, n.notification_id) = f.first_key as first_to_state,
     i.incident_date,
     i.year,
     i.month,
@@ -416,7 +419,13 @@ select
     i.personnel_types,
     i.genders
 from notifications as n
-join fact_incidents as i on i.incident_id = n.incident_id;
+join fact_incidents as i on i.incident_id = n.incident_id
+join (
+    -- the first notification of each incident to each State (earliest, then lowest id)
+    select incident_id, recipient_state, min((sent_at, notification_id)) as first_key
+    from notifications
+    group by incident_id, recipient_state
+) as f on f.incident_id = n.incident_id and f.recipient_state = n.recipient_state;
 
 -- ---------------------------------------------------------------- rollup_incidents
 -- Grain: mission_code x host_state x is_pko x year x month x act_type x verified, with incident
@@ -545,3 +554,5 @@ select
     cast(coalesce(sum(pending), 0) as bigint) as pending
 from parts
 group by all;
+
+reset preserve_insertion_order;
