@@ -69,41 +69,74 @@ def workloads(con) -> list[tuple[str, str, object]]:
     host = Scope(role="member_state", host_states=("CAF",))
     contributor = Scope(role="member_state", contributing_states=("BGD",))
     return [
-        ("rollup", "SQL: sum cases by mission (rollup_cases)",
-         lambda: con.execute("select mission_code, sum(cases), sum(investigated) from rollup_cases"
-                             " group by 1").fetchall()),
+        (
+            "rollup",
+            "SQL: sum cases by mission (rollup_cases)",
+            lambda: con.execute(
+                "select mission_code, sum(cases), sum(investigated) from rollup_cases group by 1"
+            ).fetchall(),
+        ),
         ("rollup", "kpis() headline", lambda: metrics.kpis(con, F, FULL)),
         ("rollup", "kpis() one year", lambda: metrics.kpis(con, year, FULL)),
         ("rollup", "kpis(by=mission)", lambda: metrics.kpis(con, F, FULL, by=("mission",))),
         ("rollup", "kpis() host State scope", lambda: metrics.kpis(con, F, host)),
         ("rollup", "funnel()", lambda: metrics.funnel(con, F, FULL)),
-        ("rollup", "series(month, by mission)",
-         lambda: metrics.series(con, F, FULL, measures=("killed", "injured", "cases"),
-                                by=("mission",))),
+        (
+            "rollup",
+            "series(month, by mission)",
+            lambda: metrics.series(
+                con, F, FULL, measures=("killed", "injured", "cases"), by=("mission",)
+            ),
+        ),
         ("rollup", "kpi_change()", lambda: metrics.kpi_change(con, F, FULL)),
-        ("fact", "SQL: case counts (fact_cases)",
-         lambda: con.execute("select count(*), count(investigation_opened_on), count(arrest_on),"
-                             " count(first_conviction_on), sum(persons_convicted)"
-                             " from fact_cases").fetchall()),
-        ("fact", "kpis(nationality=BGD)",
-         lambda: metrics.kpis(con, F.replace(nationalities=("BGD",)), FULL)),
+        (
+            "fact",
+            "SQL: case counts (fact_cases)",
+            lambda: con.execute(
+                "select count(*), count(investigation_opened_on), count(arrest_on),"
+                " count(first_conviction_on), sum(persons_convicted)"
+                " from fact_cases"
+            ).fetchall(),
+        ),
+        (
+            "fact",
+            "kpis(nationality=BGD)",
+            lambda: metrics.kpis(con, F.replace(nationalities=("BGD",)), FULL),
+        ),
         ("fact", "kpis() contributor scope", lambda: metrics.kpis(con, F, contributor)),
         ("fact", "kpis(by=gender)", lambda: metrics.kpis(con, F, FULL, by=("gender",))),
-        ("fact", "stalled_count(by mission)",
-         lambda: metrics.stalled_count(con, F, FULL, by=("mission",))),
-        ("fact", "case_list(1000, by days in stage)",
-         lambda: metrics.case_list(con, F, FULL, sort="days_in_current_stage")),
-        ("fact", "time_to_justice(judgment, by year)",
-         lambda: metrics.time_to_justice(con, F, FULL, cohort_by="year")),
+        (
+            "fact",
+            "stalled_count(by mission)",
+            lambda: metrics.stalled_count(con, F, FULL, by=("mission",)),
+        ),
+        (
+            "fact",
+            "case_list(1000, by days in stage)",
+            lambda: metrics.case_list(con, F, FULL, sort="days_in_current_stage"),
+        ),
+        (
+            "fact",
+            "time_to_justice(judgment, by year)",
+            lambda: metrics.time_to_justice(con, F, FULL, cohort_by="year"),
+        ),
         ("fact", "map_aggregates(grid 1 deg)", lambda: metrics.map_aggregates(con, F, FULL)),
         ("fact", "notifications_by_state()", lambda: metrics.notifications_by_state(con, F, FULL)),
         ("fact", "suspects_by_gender()", lambda: metrics.suspects_by_gender(con, F, FULL)),
         ("fact", "completeness()", lambda: metrics.completeness(con, F, FULL)),
         ("fact", "state_progress()", lambda: metrics.state_progress(con, F, FULL)),
-        ("analyst", "kpis(as_of=2024-06-30)",
-         lambda: metrics.kpis(con, F.replace(as_of=date(2024, 6, 30)), FULL)),
-        ("analyst", "kpis(2024-01-15..2024-03-10)",
-         lambda: metrics.kpis(con, F.replace(date_from="2024-01-15", date_to="2024-03-10"), FULL)),
+        (
+            "analyst",
+            "kpis(as_of=2024-06-30)",
+            lambda: metrics.kpis(con, F.replace(as_of=date(2024, 6, 30)), FULL),
+        ),
+        (
+            "analyst",
+            "kpis(2024-01-15..2024-03-10)",
+            lambda: metrics.kpis(
+                con, F.replace(date_from="2024-01-15", date_to="2024-03-10"), FULL
+            ),
+        ),
     ]
 
 
@@ -118,14 +151,20 @@ def pandas_kpis(t: dict[str, pd.DataFrame]) -> dict:
     abduction = v["act_type"] == "abduction"
     first = ev.pivot_table(index="case_id", columns="stage", values="event_date", aggfunc="min")
     persons = ev.assign(p=ev["persons"].fillna(1)).pivot_table(
-        index="case_id", columns="stage", values="p", aggfunc="sum")
-    c = cas.set_index("case_id").join(first).join(persons, rsuffix="_persons")
+        index="case_id", columns="stage", values="p", aggfunc="sum"
+    )
+    c = cas.set_index("case_id").join(first).join(persons.add_suffix("_persons"))
 
     def has(col):
         return c[col].notna() if col in c else pd.Series(False, index=c.index)
 
-    prosecuted = has("charges") | has("trial_opened") | has("convicted") | has(
-        "convicted_in_absentia") | has("acquitted")
+    prosecuted = (
+        has("charges")
+        | has("trial_opened")
+        | has("convicted")
+        | has("convicted_in_absentia")
+        | has("acquitted")
+    )
     convicted = has("convicted") | has("convicted_in_absentia")
     n = len(c)
     return {
@@ -140,16 +179,19 @@ def pandas_kpis(t: dict[str, pd.DataFrame]) -> dict:
         "prosecuted": int(prosecuted.sum()),
         "convicted_cases": int(convicted.sum()),
         "conviction_rate": convicted.sum() / n if n else None,
-        "persons_convicted": float(c.get("convicted_persons", pd.Series(dtype=float)).sum()
-                                   + c.get("convicted_in_absentia_persons",
-                                           pd.Series(dtype=float)).sum()),
+        "persons_convicted": float(
+            c.get("convicted_persons", pd.Series(dtype=float)).sum()
+            + c.get("convicted_in_absentia_persons", pd.Series(dtype=float)).sum()
+        ),
     }
 
 
 def run(db: Path, cases: int, repeat: int, with_pandas: bool) -> dict:
     con = duckdb.connect(str(db), read_only=True)
-    counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
-              for t in ("incidents", "victims", "cases", "case_events")}
+    counts = {
+        t: con.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
+        for t in ("incidents", "victims", "cases", "case_events")
+    }
     out = {"db": str(db), "counts": counts, "results": []}
     budget_fact = BUDGET_FACT_MS.get(cases, BUDGET_FACT_MS[10_000_000])
     for kind, name, fn in workloads(con):
@@ -158,22 +200,37 @@ def run(db: Path, cases: int, repeat: int, with_pandas: bool) -> dict:
         r["budget_ms"] = budget
         r["ok"] = r["p50"] <= budget and r["max"] <= BUDGET_MAX_MS
         out["results"].append(r)
-        print(f"  {kind:8s} {name:40s} p50 {r['p50']:8.2f} ms  p95 {r['p95']:8.2f}  "
-              f"max {r['max']:8.2f}  budget {budget} {'ok' if r['ok'] else 'OVER'}", flush=True)
+        print(
+            f"  {kind:8s} {name:40s} p50 {r['p50']:8.2f} ms  p95 {r['p95']:8.2f}  "
+            f"max {r['max']:8.2f}  budget {budget} {'ok' if r['ok'] else 'OVER'}",
+            flush=True,
+        )
     if with_pandas:
         t0 = time.perf_counter()
-        tables = {name: con.execute(f"select * from {name}").df()  # noqa: S608
-                  for name in ("incidents", "victims", "cases", "case_events",
-                               "register_records")}
+        tables = {
+            name: con.execute(f"select * from {name}").df()  # noqa: S608
+            for name in ("incidents", "victims", "cases", "case_events", "register_records")
+        }
         load_s = time.perf_counter() - t0
         pd_ms = timed(lambda: pandas_kpis(tables), max(3, repeat // 4))
         duck_fact = next(r for r in out["results"] if r["name"] == "kpis(nationality=BGD)")
         duck_roll = next(r for r in out["results"] if r["name"] == "kpis() headline")
         check = pandas_kpis(tables)
         mine = metrics.kpis(con, Filters(), FULL).iloc[0]
-        agree = all(int(mine[k]) == int(check[k]) for k in
-                    ("killed", "injured", "detained", "abducted", "incidents", "cases",
-                     "investigated", "prosecuted", "convicted_cases"))
+        agree = all(
+            int(mine[k]) == int(check[k])
+            for k in (
+                "killed",
+                "injured",
+                "detained",
+                "abducted",
+                "incidents",
+                "cases",
+                "investigated",
+                "prosecuted",
+                "convicted_cases",
+            )
+        )
         out["pandas"] = {
             "load_s": round(load_s, 1),
             "kpis_ms": pd_ms,
@@ -181,10 +238,13 @@ def run(db: Path, cases: int, repeat: int, with_pandas: bool) -> dict:
             "ratio_vs_duckdb_rollup": round(pd_ms["p50"] / duck_roll["p50"], 1),
             "same_numbers": agree,
         }
-        print(f"  pandas   full-table KPIs p50 {pd_ms['p50']:.1f} ms (load {load_s:.1f} s): "
-              f"{out['pandas']['ratio_vs_duckdb_fact']}x the DuckDB fact path, "
-              f"{out['pandas']['ratio_vs_duckdb_rollup']}x the rollup path; same numbers: "
-              f"{agree}", flush=True)
+        print(
+            f"  pandas   full-table KPIs p50 {pd_ms['p50']:.1f} ms (load {load_s:.1f} s): "
+            f"{out['pandas']['ratio_vs_duckdb_fact']}x the DuckDB fact path, "
+            f"{out['pandas']['ratio_vs_duckdb_rollup']}x the rollup path; same numbers: "
+            f"{agree}",
+            flush=True,
+        )
         del tables
     con.close()
     return out
@@ -195,6 +255,7 @@ def main(argv=None) -> int:
     p.add_argument("--cases", type=int, nargs="+", default=[1_000_000, 10_000_000])
     p.add_argument("--dir", default="/tmp/r2589-bench-metrics")
     p.add_argument("--db", help="benchmark this existing database only")
+    p.add_argument("--models", action="store_true", help="rebuild the models of --db first")
     p.add_argument("--repeat", type=int, default=21)
     p.add_argument("--no-pandas", action="store_true")
     args = p.parse_args(argv)
@@ -207,6 +268,17 @@ def main(argv=None) -> int:
         targets = [(d / f"demo-{n}.duckdb", n) for n in args.cases]
     for db, n in targets:
         info = {}
+        if args.db and args.models:
+            from etl.models import build_models
+
+            t = time.perf_counter()
+            c = duckdb.connect(str(db))
+            c.execute("set memory_limit = '1400MB'")  # as etl.demo builds them
+            build_models(c)
+            c.execute("checkpoint")
+            c.close()
+            info["models_s"] = round(time.perf_counter() - t, 1)
+            print(f"  models rebuilt in {info['models_s']} s", flush=True)
         if not db.exists():
             print(f"building {db} (~{n:,} cases)...", flush=True)
             info = build(db, n)
