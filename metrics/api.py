@@ -434,13 +434,6 @@ def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)).astype("float64")
 
 
-def _add_rates(df: pd.DataFrame) -> pd.DataFrame:
-    for rate, num, den in RATES:
-        if num in df.columns and den in df.columns:
-            df[rate] = _rate(df[num], df[den])
-    return df
-
-
 def _fill_counts(df: pd.DataFrame, columns) -> pd.DataFrame:
     for c in columns:
         if c in df.columns:
