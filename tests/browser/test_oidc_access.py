@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -22,21 +23,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from ui.nav import PAGES as NAV_PAGES
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = {  # page key -> URL path (ui/nav.py)
-    "overview": "overview",
-    "trends": "trends",
-    "map": "map",
-    "member_states": "member-states",
-    "cases": "cases",
-    "gender": "gender",
-    "capacity": "capacity",
-    "methods": "methods",
-    "audit": "audit",
-}
+
+PAGES = {spec.key: spec.url_path for spec in NAV_PAGES}  # page key -> URL path
 DATA_ELEMENTS = (
     '[data-testid="stMetric"], [data-testid="stDataFrame"], [data-testid="stTable"], '
     '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"], '
@@ -201,21 +196,27 @@ def test_direct_url_on_a_fresh_server_refuses_an_unauthorised_user(
 # --------------------------------------------------------------------------- 2. OIDC
 
 
-@pytest.fixture(scope="module")
-def oidc_provider():
+def start_provider(stack, token_max_age: float = 3600) -> str:
+    from datetime import timedelta
+
     from oidc_provider_mock import User, run_server_in_thread
 
     users = [
         User(sub=sub, claims={"email": sub, "name": name.title()})
         for name, sub in MOCK_USERS.items()
     ]
-    with run_server_in_thread(port=_free_port(), user_claims=users, require_nonce=False) as server:
-        yield f"http://127.0.0.1:{server.server_port}"
+    server = stack.enter_context(
+        run_server_in_thread(
+            port=_free_port(),
+            user_claims=users,
+            require_nonce=False,
+            access_token_max_age=timedelta(seconds=token_max_age),
+        )
+    )
+    return f"http://127.0.0.1:{server.server_port}"
 
 
-@pytest.fixture(scope="module")
-def oidc_app(access_db, oidc_provider, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("oidc-app")
+def start_oidc_app(db: Path, provider: str, workdir: Path) -> Server:
     port = _free_port()
     secrets_file = workdir / "secrets.toml"
     # Throw-away values generated for this run; never written to the repository.
@@ -225,12 +226,19 @@ def oidc_app(access_db, oidc_provider, tmp_path_factory):
         f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
         'client_id = "r2589-dashboard-test"\n'
         f'client_secret = "{secrets.token_urlsafe(24)}"\n'
-        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    server = Server(access_db, workdir, secrets_file, port=port)  # redirect_uri names the port
-    yield server
-    server.stop()
+    return Server(db, workdir, secrets_file, port=port)  # redirect_uri names the port
+
+
+@pytest.fixture(scope="module")
+def oidc_app(access_db, tmp_path_factory):
+    with contextlib.ExitStack() as stack:
+        provider = start_provider(stack)
+        server = start_oidc_app(access_db, provider, tmp_path_factory.mktemp("oidc-app"))
+        stack.callback(server.stop)
+        yield server
 
 
 def oidc_sign_in(browser, base: str, sub: str):
@@ -290,11 +298,22 @@ def test_real_oidc_sign_in_gives_each_state_its_own_scope(
         assert other not in sidebar
         # the audit page is not in the navigation, and its URL is refused
         assert "Audit log" not in sidebar
-        tiles = page.locator('[data-testid="stMetric"]')
-        killed = tiles.first.locator('[data-testid="stMetricValue"]').inner_text()
-        assert killed == expected_killed_text(access_db, user)
-        assert killed != expected_killed_text(access_db, "hq.officer")
+        # the "killed" tile settles on the value computed for this user's own scope
+        expected = expected_killed_text(access_db, user)
+        assert expected != expected_killed_text(access_db, "hq.officer")
+        page.get_by_text("1 Jan 2013").first.wait_for(timeout=30_000)  # the period from the URL
+        tile = page.locator('[data-testid="stMetric"]').filter(has_text=re.compile("killed", re.I))
+        expect(tile.first.locator('[data-testid="stMetricValue"]')).to_have_text(
+            expected, timeout=30_000
+        )
         assert not foreign, f"requests left the host: {foreign}"
+        # the audit log's URL shows nothing of the log to a Member State
+        page.goto(f"{oidc_app.base}/audit")
+        wait_idle(page)
+        page.keyboard.press("Escape")
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert "hash chain" not in body and "sign_in" not in body
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
     finally:
         context.close()
     log = (oidc_app.log_path.parent / "audit.jsonl").read_text()
@@ -304,8 +323,25 @@ def test_real_oidc_sign_in_gives_each_state_its_own_scope(
 def test_oidc_subject_unknown_to_the_directory_sees_no_data(browser, oidc_app):
     context, page, _ = oidc_sign_in(browser, oidc_app.base, "stranger@elsewhere.invalid")
     try:
-        body = page.locator('[data-testid="stMain"]').inner_text()
-        assert "has no access" in body
+        page.get_by_text("has no access").first.wait_for(timeout=30_000)
         assert page.locator(DATA_ELEMENTS).count() == 0
     finally:
         context.close()
+
+
+def test_an_expired_identity_token_is_refused_in_the_browser(browser, access_db, tmp_path):
+    """Streamlit keeps the identity cookie for 30 days and never checks `exp`: the app does."""
+    with contextlib.ExitStack() as stack:
+        provider = start_provider(stack, token_max_age=2)
+        server = start_oidc_app(access_db, provider, tmp_path)
+        stack.callback(server.stop)
+        context, page, _ = oidc_sign_in(browser, server.base, MOCK_USERS["mali"])
+        try:
+            time.sleep(35)  # past exp + the 30 s leeway
+            page.goto(f"{server.base}/overview?{PERIOD_QUERY}")
+            wait_idle(page)
+            page.get_by_text("sign-in has expired").first.wait_for(timeout=30_000)
+            assert page.locator(DATA_ELEMENTS).count() == 0
+        finally:
+            context.close()
+    assert '"event": "session_expired"' in (tmp_path / "audit.jsonl").read_text()
