@@ -17,7 +17,7 @@ from test_etl_support import cli
 
 pytestmark = pytest.mark.real_data
 ROOT = Path(__file__).resolve().parents[1]
-INCIDENTS = 300_000
+INCIDENTS = 150_000
 
 READER = r"""
 import json, sys, time
