@@ -1534,6 +1534,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                     case when d_judg is not null and j < cp then 'convicted'
                          when d_judg is not null then 'acquitted'
                          when d_charge is not null then 'charged'
+                         when d_closed is not null then 'released'
                          when rnd(cn * 100 + j, 81) < 0.15 then 'released'
                          else 'detained' end
                 when j < c then case when d_judg is not null then 'convicted_in_absentia' else 'at_large' end
