@@ -191,6 +191,13 @@ def _stage_csv(
             from {rejects} order by line limit {MAX_REPORTED + 1}"""  # noqa: S608
     ).fetchall()
     n_rejects = con.execute(f"select count(*) from {rejects}").fetchone()[0]  # noqa: S608
+    if structural:
+        # DuckDB numbers records (a quoted field spanning lines counts once): convert its
+        # numbers to the lines a person sees.
+        starts = _record_starts(path)
+        structural = [
+            (starts[r[0] - 1] if 0 < r[0] <= len(starts) else r[0], *r[1:]) for r in structural
+        ]
     for line, column, error_type, csv_line, message in structural[:MAX_REPORTED]:
         if error_type == "INVALID ENCODING":
             problems.append(_not_utf8(path, line, column, (csv_line or "")[:80]))
@@ -230,6 +237,21 @@ def _stage_csv(
     if rows == 0:
         staged.notes.append(f"{path}: header only, no data rows")
     return staged
+
+
+def _record_starts(path: Path) -> list[int]:
+    """Line where each record starts, header and blank lines included (index 0 = header)."""
+    starts = []
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        line = 0
+        try:
+            for _ in reader:
+                starts.append(line + 1)
+                line = reader.line_num
+        except csv.Error:
+            starts.append(line + 1)
+    return starts
 
 
 def count_lines(path: Path) -> int:

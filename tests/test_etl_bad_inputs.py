@@ -426,3 +426,13 @@ def test_semicolon_separated_file_is_explained(db, files):
     err, _ = rejected(db, files["cases"])
     assert f"{files['cases']}:1:-: header is one column containing ';'" in err
     assert "comma delimited" in err
+
+
+def test_file_cut_inside_a_quoted_field(db, files):
+    data = files["incidents"].read_bytes()
+    files["incidents"].write_bytes(
+        data + b'INC-0005,2023-05-01,MINUSCA,CAF,,,,,ambush,,"Convoy hit near'
+    )
+    err, _ = rejected(db, files["incidents"])
+    assert f"{files['incidents']}:7:" in err
+    assert "unterminated quote" in err

@@ -261,3 +261,38 @@ def test_unknown_mission_in_register_names_row_and_column(tmp_path):
     assert code == 1
     assert f"{bad}:11:mission_acronym: unknown mission code 'UNSCOBX'" in err
     assert not db.exists()
+
+
+def test_register_as_xlsx_with_number_and_date_cells_loads_like_the_csv(tmp_path):
+    """The same snapshot saved as a workbook (numbers as numbers, dates as date cells, a notes
+    sheet in front) gives the same rows as the CSV."""
+    import csv
+    import datetime
+
+    import xlsxwriter
+
+    book = tmp_path / "fatalities.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    wb.add_worksheet("About").write(0, 0, "UN Peace and Security Data Hub extract")
+    ws = wb.add_worksheet("DPPADPOSS-FATALITIES")
+    date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
+    with REGISTER_2023.open(encoding="utf-8", newline="") as f:
+        for r, row in enumerate(csv.reader(f)):
+            for c, v in enumerate(row):
+                if r and c in (0, 9) and v:
+                    ws.write_number(r, c, float(v))
+                elif r and c in (1, 11):
+                    ws.write_datetime(r, c, datetime.datetime.fromisoformat(v), date_format)
+                elif v:
+                    ws.write_string(r, c, v)
+    wb.close()
+    db_xlsx, db_csv = tmp_path / "x.duckdb", tmp_path / "c.duckdb"
+    code, err = cli("load", "--db", db_xlsx, book)
+    assert code == 0, err
+    assert "used sheet(s) 'DPPADPOSS-FATALITIES'; ignored 'About'" in err
+    assert cli("load", "--quiet", "--db", db_csv, REGISTER_2023)[0] == 0
+    query = (
+        "select snapshot_date, casualty_id, nationality_name, record_id, incident_date, mission_code,"
+        " personnel_type, incident_type, gender, nationality_iso3, m49 from register_records"
+    )
+    assert sorted(sql(db_xlsx, query), key=repr) == sorted(sql(db_csv, query), key=repr)
