@@ -31,14 +31,13 @@ import metrics  # noqa: E402
 from access.scope import FULL, Scope  # noqa: E402
 from metrics import Filters  # noqa: E402
 
-CASES_PER_SCALE = 634  # demo: about 634 case files per unit of scale (measured at scale 1000)
 BUDGET_ROLLUP_MS = 10
 BUDGET_FACT_MS = {1_000_000: 25, 10_000_000: 150}
 BUDGET_MAX_MS = 1000
 
 
 def build(path: Path, cases: int) -> dict:
-    from etl.demo import build_demo
+    from etl.demo import CASES_PER_SCALE, build_demo
 
     scale = max(1.0, cases / CASES_PER_SCALE)
     t = time.perf_counter()
