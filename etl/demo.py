@@ -1234,6 +1234,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from acts as a
         join t_town as t on t.mission_code = a.mission_code and t.slot = cast(floor(rnd(n, 10) * {SLOTS}) as integer)
         left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
+        order by n
         """
     )
     perp = _perp_expr("rnd(n, 12)")
@@ -1290,6 +1291,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from k
         left join t_nat as t on t.g = k.mission_code and t.slot = cast(floor(rnd(vk, 24) * {SLOTS}) as integer)
         left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(vk, 25) * {SLOTS}) as integer)
+        order by vk
         """
     )
     uniformed_age = {"18-24": 20, "25-34": 45, "35-44": 25, "45-54": 8, "55+": 1, "unknown": 1}
@@ -1367,6 +1369,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                  else (case jp {auth} end) end as authority
         from c0 join t_justice as j using (jp, cls)
         where rnd(cn, 31) < j.p_case * c0.case_factor
+        order by cn
         """
     )
     x(
@@ -1514,7 +1517,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"from plan where ({dexpr}) is not null"
         for no, stage, dexpr, persons, src in stages
     )
-    x(f"insert into case_events select *, {batch} from ({union})")
+    x(f"insert into case_events select *, {batch} from ({union}) order by 1")
 
     # suspects: one row per person identified, status from the furthest event reached
     x(
@@ -1575,6 +1578,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             {batch}
         from t
         where sent_at < {end}::date + 1
+        order by nk
         """
     )
 
