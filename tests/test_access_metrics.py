@@ -356,13 +356,18 @@ def test_a_change_never_reveals_a_suppressed_count(con, user):
             assert df.loc[hidden, c].isna().all(), f"{c} reveals a suppressed {base}"
 
 
-@pytest.mark.xfail(
-    reason="metrics.kpi_change passes no count column to protect_counts", strict=False
-)
-@pytest.mark.parametrize("user", ["drc", "chad", "analyst"])
-def test_kpi_change_shows_no_count_under_the_threshold(con, user):
-    df = metrics.kpi_change(con, metrics.Filters(), SCOPES[user])
+@pytest.mark.parametrize("user", ["drc", "chad", "analyst", "minusca.focal"])
+@pytest.mark.parametrize("year", [None, 2016, 2019, 2022, 2024])
+def test_kpi_change_shows_no_count_under_the_threshold(con, user, year):
+    f = (
+        metrics.Filters()
+        if year is None
+        else metrics.Filters(date_from=date(year, 1, 1), date_to=date(year, 12, 31))
+    )
+    df = metrics.kpi_change(con, f, SCOPES[user])
     counts = df[df["format"] != "rate"]
     for c in ("current", "previous"):
         v = pd.to_numeric(counts[c], errors="coerce")
         assert not ((v >= 1) & (v < 5)).any(), f"{c}: {v.tolist()}"
+    hidden = counts["current"].isna() | counts["previous"].isna()
+    assert counts.loc[hidden, "change"].isna().all(), "a change reveals a suppressed count"
