@@ -310,3 +310,28 @@ def test_token_expiry_and_idle_rules(monkeypatch):
     monkeypatch.setenv("R2589_SESSION_IDLE_MINUTES", "30")
     assert not idle_expired(1000, now=1000 + 29 * 60)
     assert idle_expired(1000, now=1000 + 31 * 60)
+
+
+def test_through_the_real_app_url_parameters_cannot_widen_a_member_states_case_list(
+    monkeypatch, demo_db, tmp_path
+):
+    monkeypatch.setenv("R2589_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in {
+        "role": "hq",
+        "user": "hq.officer",
+        "host": "TCD",
+        "host_states": "TCD",
+        "scope": "hq",
+        "from": "2000-01-01",
+    }.items():
+        at.query_params[key] = value
+    at = sign_in(at.run(), "mali")
+    at.switch_page("pages/cases.py").run()
+    assert not at.exception, at.exception
+    shown = [df.value for df in at.dataframe]
+    assert shown, "the cases page shows the case list"
+    for df in shown:
+        for column in df.columns:
+            if "State" in str(column) or "host" in str(column).lower():
+                assert set(df[column].dropna()) <= {"Mali", "MLI"}, (column, set(df[column]))
