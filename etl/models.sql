@@ -186,21 +186,26 @@ select
     ) as outcome
 from firsts as f;
 
+-- Grain: one row per case with at least one event: its stage history at the end of the data
+-- (built as a table of its own so that fact_cases joins two tables, in bounded memory).
+create or replace table case_stages as
+select * from case_stages_as_of(date '9999-12-31');
+
+-- Grain: one row per case with suspects: suspects by gender.
+create or replace table case_suspects as
+select
+    case_id,
+    count(*) as suspects,
+    count(*) filter (where gender = 'F') as suspects_f,
+    count(*) filter (where gender = 'M') as suspects_m,
+    count(*) filter (where gender not in ('F', 'M')) as suspects_unknown
+from suspects
+group by case_id;
+
 -- Grain: one row per national case file (one incident x one State), with the incident's
 -- attributes, suspects by gender and the stage history at the end of the data.
 -- opened_on: first event, or the incident date for a case without events.
 create or replace table fact_cases as
-with
-suspect_counts as (
-    select
-        case_id,
-        count(*) as suspects,
-        count(*) filter (where gender = 'F') as suspects_f,
-        count(*) filter (where gender = 'M') as suspects_m,
-        count(*) filter (where gender not in ('F', 'M')) as suspects_unknown
-    from suspects
-    group by case_id
-)
 select
     c.case_id,
     c.incident_id,
@@ -259,8 +264,8 @@ select
     coalesce(s.outcome, 'pending') as outcome
 from cases as c
 join fact_incidents as i on i.incident_id = c.incident_id
-left join case_stages_as_of(date '9999-12-31') as s on s.case_id = c.case_id
-left join suspect_counts as sc on sc.case_id = c.case_id;
+left join case_stages as s on s.case_id = c.case_id
+left join case_suspects as sc on sc.case_id = c.case_id;
 
 -- fact_cases as it stood on `as_of`: cases opened on or before it (first event, or incident
 -- if none), with the stage history of events dated on or before it. Same columns as
