@@ -500,34 +500,34 @@ group by all;
 
 -- ---------------------------------------------------------------- rollup_kpis
 -- Grain: snapshot_date (register rows; null for case tracking) x mission_code x host_state x
--- is_pko x year x month x incident_type x act_type x verified, with every headline count:
--- persons (rollup_persons_mission), incidents (rollup_incidents) and cases (rollup_cases)
--- side by side, so the headline KPIs are one scan of one small table.
+-- is_pko x year x month x incident_type x verified, with every headline count: persons
+-- (rollup_persons_mission), incidents (rollup_incidents) and cases (rollup_cases) side by
+-- side, so the headline KPIs are one scan of one small table. No act type: selections by act
+-- type read the three rollups it is made of.
 create or replace table rollup_kpis as
 with parts as (
     select
-        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, act_type,
-        verified, killed, killed_f, killed_unknown, injured, detained, abducted, killed_tracked,
+        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified,
+        killed, killed_f, killed_unknown, injured, detained, abducted, killed_tracked,
         harmed_f, harmed_unknown
     from rollup_persons_mission
     union all by name
     select
         cast(null as date) as snapshot_date, mission_code, host_state, is_pko, year, month,
-        'Malicious Act' as incident_type, act_type, verified, incidents, notified, notified_24h,
+        'Malicious Act' as incident_type, verified, incidents, notified, notified_24h,
         notified_72h
     from rollup_incidents
     union all by name
     select
         cast(null as date) as snapshot_date, mission_code, host_state, is_pko, year, month,
-        'Malicious Act' as incident_type, act_type, verified, cases, investigated,
+        'Malicious Act' as incident_type, verified, cases, investigated,
         suspects_identified, arrested_cases, prosecuted, judged, convicted_cases,
         closed_without_prosecution, persons_arrested, persons_convicted, persons_acquitted,
         suspects, full_justice, partial_justice, impunity, pending
     from rollup_cases
 )
 select
-    snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, act_type,
-    verified,
+    snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified,
     cast(coalesce(sum(killed), 0) as bigint) as killed,
     cast(coalesce(sum(killed_f), 0) as bigint) as killed_f,
     cast(coalesce(sum(killed_unknown), 0) as bigint) as killed_unknown,

@@ -461,7 +461,8 @@ KPI_ROLLUP_EXPR = {
 
 def _kpis_rollup_source(con: Con, f: Filters, scope: Scope) -> tuple[str, list]:
     """The headline path: rollup_kpis rows in the selection, flagged `sel` when their incident
-    type is selected (the others only feed malicious_share). Valid when _use_rollup()."""
+    type is selected (the others only feed malicious_share). Valid when _use_rollup() and no
+    act type is asked for (rollup_kpis has none)."""
     w = person_where(f.replace(incident_types=()), "k", grain="month")
     w.add("(k.snapshot_date is null or k.snapshot_date = ?)", register_snapshot(con, f))
     w.add_pred(scope.incident_predicate("k"))
@@ -477,7 +478,7 @@ def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     """Every KPI by dims in one statement. Headline path: one scan of rollup_kpis. Otherwise
     the person, incident and case aggregates are stacked (union all by name) and summed per
     group. Rates are computed over the sums."""
-    if _use_rollup(f, scope, by):
+    if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
         source, params = _kpis_rollup_source(con, f, scope)
         dim = {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by}
 
