@@ -757,7 +757,9 @@ CASE_LIST_COLUMNS = (
 )
 CASE_SORTS = {
     "incident_date": "c.incident_date desc, c.case_id",
-    "days_in_current_stage": "days_in_current_stage desc, c.case_id",
+    # days in the current stage, longest first = oldest last change first (a plain column
+    # sorts without computing the difference for every case)
+    "days_in_current_stage": "coalesce(c.last_event_on, c.opened_on), c.case_id",
     "case_id": "c.case_id",
     "last_event_on": "c.last_event_on desc nulls last, c.case_id",
 }
