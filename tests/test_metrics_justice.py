@@ -144,3 +144,10 @@ def test_briefing_gets_aggregates(con):
     df = metrics.kpis(con, Filters(), BRIEFING)
     assert len(df) == 1
     assert isinstance(metrics.stalled_count(con, AS_OF, BRIEFING), pd.DataFrame)
+
+
+def test_case_list_longest_in_stage_first(con):
+    df = metrics.case_list(con, AS_OF, FULL, sort="days_in_current_stage")
+    days = df["days_in_current_stage"].tolist()
+    assert days == sorted(days, reverse=True)
+    assert df["case_id"].iloc[0] == "C3"
