@@ -5,9 +5,10 @@ explicit argument, never looked up), applies the scope in SQL, and passes every 
 returns through `access.disclosure.visible_columns` and `protect_counts` so disclosure is
 enforced in one place. Definitions: metrics/catalogue.py (rendered in docs/metrics.md).
 
-Speed: headline numbers read the rollups (rollup_persons, rollup_incidents, rollup_cases) when
-the selection allows it (month-aligned period, no past as-of date for cases, no list filter,
-scope expressible on mission/host State); otherwise the incident/case-grain facts.
+Speed: headline numbers read rollup_kpis in one scan when the selection allows it (whole
+months, no past as-of date, no filter or group on nationality, personnel category, gender or
+act type, scope expressible on mission / host State), the other rollups when it almost does,
+and the incident/case-grain facts otherwise (docs/metrics.md, "Which table answers").
 """
 
 from __future__ import annotations
