@@ -1176,41 +1176,55 @@ PROGRESS_MEASURES = (
 )
 
 
-def _progress(con: Con, f: Filters, scope: Scope, start: date, end: date) -> pd.DataFrame:
-    # incidents and killed in the period (incident cohort)
-    k = _kpis_raw(con, f.replace(date_from=start, date_to=end), scope, ("host_state",))
-    k = k[["host_state", "incidents", "killed"]]
-    # stages reached during the period, whatever the incident date (event-based)
-    g = f.replace(date_from=None, date_to=end, as_of=None if f.as_of is None else min(f.as_of, end))
+def _progress(con: Con, f: Filters, scope: Scope, periods) -> list[pd.DataFrame]:
+    """Per host State, for each (start, end) period: incidents and killed of the period
+    (incident cohort, from the rollups when possible) and case stages first reached in the
+    period whatever the incident date, in one scan of fact_cases for all periods."""
+    cap = f.as_of or FAR_FUTURE
+    ends = [min(end, cap) for _, end in periods]
+    g = f.replace(date_from=None, date_to=max(ends), as_of=None)
     w = incident_where(g, "c")
     w.add_pred(scope.incident_predicate("c"))
-
-    def within(col):
-        return f"count(*) filter (where c.{col} between ?::date and ?::date)"
-
+    cols, params = [], []
+    for i, ((start, _), end) in enumerate(zip(periods, ends, strict=True)):
+        for col, name in (
+            ("investigation_opened_on", "investigations_opened"),
+            ("arrest_on", "arrests"),
+            ("prosecuted_on", "prosecutions"),
+            ("judgment_on", "judgments"),
+            ("first_conviction_on", "convictions"),
+            ("closed_without_prosecution_on", "closed_without_prosecution"),
+        ):
+            cols.append(
+                f"count(*) filter (where c.{col} between ?::date and ?::date) as {name}_{i}"
+            )
+            params += [start, end]
+        cols += [
+            f"count(*) filter (where c.opened_on <= ?::date and coalesce(least(c.judgment_on,"
+            f" c.closed_without_prosecution_on), date '9999-12-31') > ?::date) as cases_open_at_end_{i}",
+            f"count(*) filter (where c.opened_on <= ?::date) as cases_at_end_{i}",
+            f"count(*) filter (where c.investigation_opened_on <= ?::date) as investigated_at_end_{i}",
+            f"count(*) filter (where c.first_conviction_on <= ?::date) as convicted_at_end_{i}",
+        ]
+        params += [end] * 5
     sql = f"""
-        select c.host_state,
-            {within("investigation_opened_on")} as investigations_opened,
-            {within("arrest_on")} as arrests,
-            {within("prosecuted_on")} as prosecutions,
-            {within("judgment_on")} as judgments,
-            {within("first_conviction_on")} as convictions,
-            {within("closed_without_prosecution_on")} as closed_without_prosecution,
-            count(*) filter (where c.opened_on <= ?::date and coalesce(c.judgment_on, c.closed_without_prosecution_on, date '9999-12-31') > ?::date) as cases_open_at_end,
-            count(*) filter (where c.opened_on <= ?::date) as cases_at_end,
-            count(*) filter (where c.investigation_opened_on <= ?::date) as investigated_at_end,
-            count(*) filter (where c.first_conviction_on <= ?::date) as convicted_at_end
+        select c.host_state, {", ".join(cols)}
         from fact_cases as c
         where {w.sql}
         group by c.host_state
-    """  # noqa: S608
-    params = [start, end] * 6 + [end] * 5 + w.params
-    c = _q(con, sql, params)
-    df = k.merge(c, on="host_state", how="outer")
-    df = _fill_counts(df, [m for m in df.columns if m != "host_state"])
-    df["investigation_rate_at_end"] = _rate(df["investigated_at_end"], df["cases_at_end"])
-    df["conviction_rate_at_end"] = _rate(df["convicted_at_end"], df["cases_at_end"])
-    return df[["host_state", *PROGRESS_MEASURES]]
+    """  # noqa: S608 - identifiers ours, values bound
+    c = _q(con, sql, [*params, *w.params])
+    out = []
+    for i, (start, end) in enumerate(periods):
+        k = _kpis_raw(con, f.replace(date_from=start, date_to=end), scope, ("host_state",))
+        ci = c[["host_state", *[x for x in c.columns if x.endswith(f"_{i}")]]]
+        ci = ci.rename(columns={x: x[: -len(f"_{i}")] for x in ci.columns if x.endswith(f"_{i}")})
+        df = k[["host_state", "incidents", "killed"]].merge(ci, on="host_state", how="outer")
+        df = _fill_counts(df, [m for m in df.columns if m != "host_state"])
+        df["investigation_rate_at_end"] = _rate(df["investigated_at_end"], df["cases_at_end"])
+        df["conviction_rate_at_end"] = _rate(df["convicted_at_end"], df["cases_at_end"])
+        out.append(df[["host_state", *PROGRESS_MEASURES]])
+    return out
 
 
 def state_progress(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
@@ -1224,8 +1238,7 @@ def state_progress(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFr
     f, scope = _check_filters(filters), _check_scope(scope)
     start, end = _period(con, f)
     p_start, p_end = previous_period(start, end)
-    cur = _progress(con, f, scope, start, end)
-    prev = _progress(con, f, scope, p_start, p_end)
+    cur, prev = _progress(con, f, scope, [(start, end), (p_start, p_end)])
     df = cur.merge(prev, on="host_state", how="outer", suffixes=("", "_previous"))
     df = df[df["host_state"].notna()]
     counts = []
