@@ -33,13 +33,31 @@ from pathlib import Path
 
 import duckdb
 
-from etl.db import init_db
+from etl.db import SCHEMA_SQL, init_db
 
 DATA_END = date(2026, 10, 31)  # the demo's "as of" date: nothing happens after it
 FIRST_YEAR = 2013
 SOURCE = "SYNTHETIC demo"
 SLOTS = 1000  # resolution of weighted picks (one slot = 0.1 %)
 CASES_PER_SCALE = 1750  # national case files per unit of scale (measured; tests keep it honest)
+
+# Tables whose size grows with `scale`. They are created from schema.sql's definitions minus
+# any PRIMARY KEY: DuckDB maintains a key as an ART index that costs CPU per inserted row and
+# must fit in memory (at 10M cases it does not fit in 2 GB). Up to KEYED_MAX_SCALE the keys are
+# added back after the bulk insert (one index build per table), so a realistic-size demo has
+# exactly schema.sql's constraints; above it (benchmark sizes) uniqueness is the data tests'
+# job (etl/checks.py), as for loaded tables once schema.sql carries no keys.
+SCALED_TABLES = (
+    "register_records",
+    "incidents",
+    "victims",
+    "cases",
+    "case_events",
+    "suspects",
+    "notifications",
+    "assistance",
+)
+KEYED_MAX_SCALE = 50.0
 
 TABLES = (
     "load_batches",
@@ -1111,9 +1129,12 @@ def _rnd_macro(seed: int) -> str:
 
 
 # ---------------------------------------------------------------------------------- build
-def build_demo(db_path, seed: int = 2589, scale: float = 1.0, *, models: bool = True) -> dict:
+def build_demo(
+    db_path, seed: int = 2589, scale: float = 1.0, *, models: bool = True, keys: bool | None = None
+) -> dict:
     """Build a complete demo database at `db_path` (atomically replaced). Returns row counts
-    per table. `models=False` skips etl.models.build_models (extract writing only)."""
+    per table. `models=False` skips etl.models.build_models (extract writing only). `keys`:
+    give SCALED_TABLES the primary keys schema.sql declares (default: up to KEYED_MAX_SCALE)."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
@@ -1123,9 +1144,19 @@ def build_demo(db_path, seed: int = 2589, scale: float = 1.0, *, models: bool = 
     try:
         con.execute(f"set temp_directory = {_lit(str(tmp) + '.spill')}")
         con.execute("set memory_limit = '1400MB'")
-        con.execute("set preserve_insertion_order = true")
-        init_db(con)
+        # row order carries no meaning (contents are deterministic, not the storage layout)
+        con.execute("set preserve_insertion_order = false")
+        ddl = _unkeyed_ddl()
+        for create, _ in ddl.values():
+            con.execute(create)
+        init_db(con)  # everything else, as schema.sql says (existing tables are left alone)
         counts = _generate(con, int(seed), float(scale))
+        if keys is None:
+            keys = float(scale) <= KEYED_MAX_SCALE
+        if keys:
+            for table, (_, key) in ddl.items():
+                if key:
+                    con.execute(f"alter table {table} add primary key ({key})")
         if models:
             from etl.models import build_models
 
@@ -1140,6 +1171,32 @@ def build_demo(db_path, seed: int = 2589, scale: float = 1.0, *, models: bool = 
     os.replace(tmp, db_path)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return counts
+
+
+def _unkeyed_ddl() -> dict[str, tuple[str, str | None]]:
+    """{table: (create statement without primary key, key columns or None)} for SCALED_TABLES,
+    from schema.sql: same columns, types, defaults, NOT NULL and CHECK constraints."""
+    text = SCHEMA_SQL.read_text(encoding="utf-8")
+    out = {}
+    for m in re.finditer(r"create table if not exists (\w+) \((.*?)\n\);", text, re.S):
+        name, body = m.group(1), re.sub(r"--[^\n]*", "", m.group(2))
+        if name not in SCALED_TABLES:
+            continue
+        key = None
+        clause = re.search(r",\s*primary key \(([^)]*)\)", body, re.I)
+        if clause:
+            key, body = clause.group(1), body[: clause.start()] + body[clause.end() :]
+        inline = re.search(r"(\w+) \w+ primary key", body, re.I)
+        if inline:
+            key = inline.group(1)
+            body = body[: inline.end() - len("primary key")] + "not null" + body[inline.end() :]
+        if re.search(r"primary key|unique", body, re.I):
+            raise ValueError(f"schema.sql: unexpected key in {name}")
+        out[name] = (f"create table {name} ({body}\n)", key)
+    missing = set(SCALED_TABLES) - set(out)
+    if missing:
+        raise ValueError(f"schema.sql: no definition of {sorted(missing)}")
+    return out
 
 
 def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
@@ -1234,7 +1291,6 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from acts as a
         join t_town as t on t.mission_code = a.mission_code and t.slot = cast(floor(rnd(n, 10) * {SLOTS}) as integer)
         left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
-        order by n
         """
     )
     perp = _perp_expr("rnd(n, 12)")
@@ -1291,7 +1347,6 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from k
         left join t_nat as t on t.g = k.mission_code and t.slot = cast(floor(rnd(vk, 24) * {SLOTS}) as integer)
         left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(vk, 25) * {SLOTS}) as integer)
-        order by vk
         """
     )
     uniformed_age = {"18-24": 20, "25-34": 45, "35-44": 25, "45-54": 8, "55+": 1, "unknown": 1}
@@ -1369,7 +1424,6 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                  else (case jp {auth} end) end as authority
         from c0 join t_justice as j using (jp, cls)
         where rnd(cn, 31) < j.p_case * c0.case_factor
-        order by cn
         """
     )
     x(
@@ -1517,7 +1571,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"from plan where ({dexpr}) is not null"
         for no, stage, dexpr, persons, src in stages
     )
-    x(f"insert into case_events select *, {batch} from ({union}) order by 1")
+    x(f"insert into case_events select *, {batch} from ({union})")
 
     # suspects: one row per person identified, status from the furthest event reached
     x(
@@ -1578,7 +1632,6 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             {batch}
         from t
         where sent_at < {end}::date + 1
-        order by nk
         """
     )
 

@@ -14,6 +14,7 @@ from etl.demo import (
     DATA_END,
     EXTRACT_TABLES,
     MISSIONS,
+    SCALED_TABLES,
     TABLES,
     build_demo,
     write_extracts,
@@ -428,3 +429,45 @@ def test_a_failed_build_leaves_the_previous_database_and_no_temporary_file(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
     with duckdb.connect(str(path), read_only=True) as c:
         assert _checksum(c, "incidents") == before
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select table_name, column_name, ordinal_position, data_type, is_nullable, column_default "
+        "from information_schema.columns where table_schema = 'main' order by all"
+    ).fetchall()
+
+
+def _keys(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select table_name, constraint_type, constraint_column_names::varchar "
+        "from duckdb_constraints() where constraint_type in ('PRIMARY KEY', 'UNIQUE') "
+        "and database_name = current_database() order by all"
+    ).fetchall()
+
+
+def test_a_demo_has_the_schema_of_a_fresh_database_with_or_without_keys(tmp_path, demo):
+    """Readers see the same columns and types whether or not the scaled tables got their keys
+    back; at a realistic size the demo carries exactly schema.sql's keys (loads upsert on them)."""
+    from etl.db import init_db
+
+    con, _, _ = demo
+    fresh = duckdb.connect(str(tmp_path / "fresh.duckdb"))
+    init_db(fresh)
+    unkeyed = tmp_path / "unkeyed.duckdb"
+    build_demo(unkeyed, seed=2589, scale=1, models=False, keys=False)
+    with duckdb.connect(str(unkeyed), read_only=True) as u:
+        fresh_cols = _columns(fresh)
+        assert [c for c in _columns(con) if c[0] in TABLES] == [
+            c for c in fresh_cols if c[0] in TABLES
+        ]
+        assert _columns(u) == fresh_cols
+        assert _keys(con) == _keys(fresh)
+        scaled = set(SCALED_TABLES)
+        assert [k for k in _keys(u) if k[0] not in scaled] == [
+            k for k in _keys(fresh) if k[0] not in scaled
+        ]
+        assert not [k for k in _keys(u) if k[0] in scaled]
+        for table in TABLES:
+            assert _checksum(con, table) == _checksum(u, table), table
+    fresh.close()
