@@ -15,7 +15,7 @@ from ui import auth
 from ui.filters import sidebar_filters
 from ui.i18n import t
 from ui.nav import navigation_pages
-from ui.shell import ensure_database, filter_choices, language_switch
+from ui.shell import ensure_database, filter_choices, language_switch, mark_entry
 
 ROOT = Path(__file__).resolve().parent
 
@@ -26,17 +26,25 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+mark_entry()
 lang = language_switch()
 ensure_database(lang)
-# Sign-in (ui.auth): shows the sign-in screen and stops until a user is signed in.
-scope = auth.require_sign_in() if hasattr(auth, "require_sign_in") else auth.current_scope()
+scope = auth.current_scope()
+if scope is None:
+    # Not signed in: register every page (hidden) so the URL the reader opened resolves, and let
+    # that page's own guard (ui.auth.require_page) show the sign-in form and stop. After sign-in
+    # the same URL opens the page itself.
+    st.navigation(navigation_pages(None, lang, every_page=True), position="hidden").run()
+    st.stop()
 pages = navigation_pages(scope, lang)
 if not pages:
     st.error(t("auth.refused", lang))
     st.stop()
-if hasattr(auth, "render_account"):
-    auth.render_account(scope)
 page = st.navigation(pages, position="sidebar", expanded=True)
 options, names = filter_choices(scope, lang)
 sidebar_filters(lang, options, names)
+if hasattr(auth, "render_account"):
+    with st.sidebar:
+        st.divider()
+    auth.render_account(scope)
 page.run()

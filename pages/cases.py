@@ -173,11 +173,16 @@ else:
         set(cases["current_stage"]) - set(STAGE_ORDER), key=str
     )
     fig = go.Figure()
-    for flag, name, colour, symbol in (
-        (False, page.t("cases.moving"), "#0072B2", "circle"),
-        (True, page.t("cases.stalled"), "#D55E00", "x"),
-    ):
-        part = cases[cases["stalled"].fillna(False).astype(bool) == flag]
+    status = pd.Series("open", index=cases.index)
+    status[cases["stalled"].fillna(False).astype(bool)] = "stalled"
+    status[cases["outcome"].astype(str) != "pending"] = "done"
+    groups = (
+        ("open", page.t("cases.moving"), "#0072B2", "circle"),
+        ("stalled", page.t("cases.stalled"), "#D55E00", "x"),
+        ("done", page.t("cases.done"), "#999999", "diamond-open"),
+    )
+    for key, name, colour, symbol in groups:
+        part = cases[status == key]
         if part.empty:
             continue
         fig.add_trace(
@@ -187,7 +192,7 @@ else:
                 mode="markers",
                 name=name,
                 customdata=part["case_id"],
-                marker={"color": colour, "symbol": symbol, "size": 9, "opacity": 0.7},
+                marker={"color": colour, "symbol": symbol, "size": 10, "opacity": 0.75},
                 hovertemplate="%{customdata}<br>%{y}: %{x} "
                 + page.t("common.days")
                 + "<extra></extra>",

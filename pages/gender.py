@@ -182,7 +182,12 @@ with right:
         lang=lang,
     )
     fig.update_traces(
-        marker_pattern_shape=[charts.GENDER_PATTERNS.get(g, "") for g in sus["gender"]]
+        marker_pattern={
+            "shape": [charts.GENDER_PATTERNS.get(g, "") for g in sus["gender"]],
+            "fgcolor": "white",
+            "fgopacity": 0.45,
+            "solidity": 0.25,
+        }
     )
     shown = sus[["label", "suspects"]].rename(
         columns={"label": page.t("common.gender"), "suspects": page.t("gender.suspects_n")}

@@ -22,6 +22,15 @@ from ui.shell import begin_page, mission_name  # noqa: E402
 page = begin_page("overview", scope)
 lang = page.lang
 
+FUNNEL_LABELS = {
+    "incidents": "stage.incidents",
+    "cases": "stage.cases",
+    "investigated": "stage.investigated",
+    "suspects_identified": "stage.suspects",
+    "arrested_cases": "stage.arrests",
+    "prosecuted": "stage.prosecuted",
+    "convicted_cases": "stage.convicted",
+}
 HEADLINE = ("killed", "incidents", "cases", "investigation_rate", "conviction_rate", "pending")
 STALLED_DAYS = 180
 
@@ -52,21 +61,39 @@ st.caption(
 for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
     row = change.loc[key]
     with col:
+        sign = (
+            row["change"]
+            if isinstance(row["change"], (int, float)) and not pd.isna(row["change"])
+            else None
+        )
         kpi(
             key,
             value_text(row["current"], row["format"]),
             lang,
             delta_text=change_text(row),
             large=page.large,
+            delta_sign=sign,
+            label_text=page.t(f"overview.kpi.{key}"),
         )
+
+# the sections below follow the period filter (all incidents to date when none is set)
+if page.filters.date_from or page.filters.date_to:
+    scope_of_period = page.t(
+        "overview.period_filtered",
+        period=f"{fmt_date(page.filters.date_from, lang) if page.filters.date_from else '…'} – "
+        f"{fmt_date(page.filters.date_to, lang) if page.filters.date_to else '…'}",
+    )
+else:
+    scope_of_period = page.t("overview.all_time")
 
 # ------------------------------------------------------------------ funnel | missions
 left, right = st.columns([5, 6], gap="large")
 
 with left:
     st.subheader(page.t("overview.funnel"))
+    st.caption(scope_of_period)
     fun = page.metric("funnel")
-    labels = [r["label_fr"] if lang == "fr" else r["label_en"] for _, r in fun.iterrows()]
+    labels = [page.t(FUNNEL_LABELS.get(s, s)) for s in fun["stage"]]
     texts = [
         fmt_int(r["count"], lang)
         + (f" ({fmt_pct(r['share_of_cases'], lang)})" if pd.notna(r["share_of_cases"]) else "")
@@ -90,29 +117,26 @@ with left:
         "justice-funnel",
         lang,
         key="funnel",
-        column_config={
-            page.t("overview.share_of_cases"): st.column_config.NumberColumn(format="percent")
-        },
+        percent_cols=[page.t("overview.share_of_cases")],
     )
     st.caption(page.t("overview.funnel_caption"))
     definitions_popover(list(fun["stage"]), lang)
 
 with right:
     st.subheader(page.t("overview.missions"))
+    st.caption(scope_of_period)
     by_mission = page.metric("kpis", by=("mission",))
     by_mission = by_mission[
         pd.to_numeric(by_mission["cases"], errors="coerce").fillna(1) > 0
     ].copy()
     cols = ["killed", "incidents", "cases", "investigation_rate", "conviction_rate", "pending"]
     shown = by_mission[["mission", *cols]].copy()
-    shown.insert(1, "name", [mission_name(m, lang) for m in shown["mission"]])
-    headers = {c: metric_label(c, lang) for c in cols}
-    headers.update({"mission": page.t("common.mission"), "name": page.t("common.name")})
+    headers = {c: page.t(f"overview.col.{c}") for c in cols}
+    headers["mission"] = page.t("common.mission")
     config = {
-        headers[c]: st.column_config.NumberColumn(
-            format="percent" if c.endswith("_rate") else "localized"
+        headers["mission"]: st.column_config.TextColumn(
+            help=", ".join(f"{m}: {mission_name(m, lang)}" for m in shown["mission"])
         )
-        for c in cols
     }
 
     def on_mission_click() -> None:
@@ -129,6 +153,7 @@ with right:
         column_config=config,
         on_select=on_mission_click,
         height=380,
+        percent_cols=[headers["investigation_rate"], headers["conviction_rate"]],
     )
     st.caption(page.t("overview.missions_caption"))
 

@@ -67,8 +67,8 @@ def base_layout(
         hoverlabel={"font_size": size},
         separators=None,
     )
-    fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside")
-    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#888")
+    fig.update_xaxes(showgrid=False, linecolor="#888", ticks="outside", automargin=True)
+    fig.update_yaxes(gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#888", automargin=True)
     return fig
 
 
@@ -110,8 +110,10 @@ def hbar(
     )
     base_layout(fig, height=height, large=large, legend=False)
     fig.update_layout(separators=separators(lang))
-    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
-    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(
+        autorange="reversed", gridcolor="rgba(0,0,0,0)", automargin=True, ticksuffix="  "
+    )
+    fig.update_xaxes(showticklabels=False, showline=False, ticks="")
     return fig
 
 
@@ -192,7 +194,12 @@ def stacked_bars(
             go.Bar(
                 name=stack_label.get(key, str(key)),
                 marker_color=colours.get(key, "#999999"),
-                marker_pattern_shape=(patterns or {}).get(key, ""),
+                marker_pattern={
+                    "shape": (patterns or {}).get(key, ""),
+                    "fgcolor": "white",
+                    "fgopacity": 0.45,
+                    "solidity": 0.25,
+                },
                 text=part[text] if text else None,
                 textposition="inside",
                 customdata=[key] * len(part),
@@ -200,7 +207,7 @@ def stacked_bars(
             )
         )
     base_layout(fig, height=height, large=large)
-    fig.update_layout(barmode="stack", separators=separators(lang))
+    fig.update_layout(barmode="stack", separators=separators(lang), legend_traceorder="normal")
     if horizontal:
         fig.update_yaxes(autorange="reversed")
     return fig

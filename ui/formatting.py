@@ -69,13 +69,20 @@ def fmt_pct(value: object, lang: str, digits: int = 0) -> str:
     return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
 
 
+def _sign(value: float, digits: int, scale: float = 1.0) -> str:
+    """'+', '−' (true minus) or '±' when the value rounds to zero at the shown precision."""
+    if round(abs(float(value)) * scale, digits) == 0:
+        return "±"
+    return "+" if value > 0 else "−"
+
+
 def fmt_signed_pct(value: object, lang: str, digits: int = 0) -> str:
     """A relative change with its sign: +12% / −3 % (true minus sign)."""
     if _is_missing(value):
         return DASH
     if not isinstance(value, Number) or isinstance(value, bool):
         return str(value)
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    sign = _sign(value, digits, 100)
     return sign + fmt_pct(abs(float(value)), lang, digits)
 
 
@@ -84,7 +91,7 @@ def fmt_signed_int(value: object, lang: str) -> str:
         return DASH
     if not isinstance(value, Number) or isinstance(value, bool):
         return str(value)
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    sign = _sign(value, 0)
     return sign + fmt_int(abs(value), lang)
 
 
@@ -94,8 +101,8 @@ def fmt_pp(value: object, lang: str, digits: int = 0) -> str:
         return DASH
     if not isinstance(value, Number) or isinstance(value, bool):
         return str(value)
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    unit = "pts" if lang == "fr" else "pts"
+    sign = _sign(value, digits, 100)
+    unit = "pts"
     return f"{sign}{fmt_number(abs(float(value)) * 100, lang, digits)}{NNBSP if lang == 'fr' else ' '}{unit}"
 
 

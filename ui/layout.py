@@ -71,8 +71,13 @@ def kpi(
     delta_color: str = "off",
     label_text: str | None = None,
     large: bool = False,
+    delta_sign: float | None = None,
 ) -> None:
-    """A KPI tile; its definition (hover or tap the ? icon) comes from the metric catalogue."""
+    """A KPI tile; its definition (hover or tap the ? icon) comes from the metric catalogue.
+
+    The change is written out with its sign (+3, −2) and an arrow that follows the sign; its
+    colour stays neutral (a rise is good for convictions and bad for incidents)."""
+    arrow = "off" if not delta_sign else ("up" if delta_sign > 0 else "down")
     st.metric(
         label_text or metric_label(key, lang),
         value_text,
@@ -80,6 +85,7 @@ def kpi(
         delta_color=delta_color,
         help=definition_text(key, lang) or None,
         border=True,
+        delta_arrow=arrow,
     )
 
 
@@ -128,8 +134,7 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
         log("xlsx")
         return to_xlsx_bytes(df, sheet_name=stem)
 
-    c1, c2, _ = st.columns([1, 1, 4])
-    with c1:
+    with st.container(horizontal=True, gap="small"):
         st.download_button(
             t("common.download_csv", lang),
             data=csv,
@@ -138,7 +143,6 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
             key=f"{key}-csv",
             on_click="ignore",
         )
-    with c2:
         st.download_button(
             t("common.download_xlsx", lang),
             data=xlsx,
@@ -147,6 +151,42 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
             key=f"{key}-xlsx",
             on_click="ignore",
         )
+
+
+def display_frame(
+    df: pd.DataFrame,
+    lang: str,
+    percent_cols: Sequence[str] = (),
+    column_config: Mapping[str, Any] | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """What the table shows: counts without a locale-dependent separator (sortable and never in
+    the browser's language by mistake), rates as percentages written for the language, dates as
+    DD/MM/YYYY. Downloads keep the raw values."""
+    shown = df.copy()
+    config: dict[str, Any] = {}
+    pct = "%.0f\u202f%%" if lang == "fr" else "%.0f%%"
+    for col in shown.columns:
+        series = shown[col]
+        if col in percent_cols:
+            shown[col] = pd.to_numeric(series, errors="coerce") * 100
+            config[col] = st.column_config.NumberColumn(format=pct)
+        elif pd.api.types.is_bool_dtype(series):
+            continue
+        elif pd.api.types.is_integer_dtype(series):
+            config[col] = st.column_config.NumberColumn(format="%d")
+        elif pd.api.types.is_float_dtype(series):
+            whole = series.dropna()
+            config[col] = st.column_config.NumberColumn(
+                format="%d" if len(whole) and (whole == whole.round()).all() else "%.1f"
+            )
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            config[col] = st.column_config.DatetimeColumn(format="DD/MM/YYYY")
+        elif len(series.dropna()) and all(
+            type(v).__name__ == "date" for v in series.dropna().head(20)
+        ):
+            config[col] = st.column_config.DateColumn(format="DD/MM/YYYY")
+    config.update(column_config or {})
+    return shown, config
 
 
 def table(
@@ -159,17 +199,19 @@ def table(
     height: int | str = "auto",
     on_select: str | Callable | None = None,
     selection_mode: str = "single-row",
+    percent_cols: Sequence[str] = (),
 ) -> Any:
     """A table with its downloads. Returns the selection event when on_select is given."""
+    shown, config = display_frame(df, lang, percent_cols, column_config)
     kwargs: dict[str, Any] = {
         "hide_index": True,
-        "column_config": column_config,
+        "column_config": config,
         "height": height,
         "key": key,
     }
     if on_select is not None:
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
-    event = st.dataframe(df, **kwargs)
+    event = st.dataframe(shown, **kwargs)
     downloads(df, name, lang, key=f"dl-{key}")
     return event
 
@@ -184,6 +226,7 @@ def chart(
     on_select: str | Callable | None = None,
     column_config: Mapping[str, Any] | None = None,
     selection_mode: Sequence[str] | str = ("points",),
+    percent_cols: Sequence[str] = (),
 ) -> Any:
     """A Plotly chart followed by its table (collapsed) with downloads."""
     kwargs: dict[str, Any] = {"config": PLOTLY_CONFIG, "key": key, "theme": None}
@@ -191,7 +234,14 @@ def chart(
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
     event = st.plotly_chart(fig, **kwargs)
     with st.expander(t("common.show_table", lang)):
-        table(df, name, lang, key=f"{key}-table", column_config=column_config)
+        table(
+            df,
+            name,
+            lang,
+            key=f"{key}-table",
+            column_config=column_config,
+            percent_cols=percent_cols,
+        )
     return event
 
 

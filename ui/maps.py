@@ -28,6 +28,8 @@ ACT_COLOURS = {
     "attack_on_premises": [153, 153, 153],
     "other": [51, 34, 136],
 }
+# pydeck turns plain strings into expressions ("@@=pixels"); a quoted string stays a string
+PIXELS = '"pixels"'
 AREA_COLOUR = [213, 94, 0]
 HQ_COLOUR = [0, 114, 178]
 LAYER_COUNTRIES = "countries"
@@ -35,6 +37,13 @@ LAYER_POINTS = "incidents"
 LAYER_AREAS = "areas"
 LAYER_HEX = "hexagons"
 LAYER_HQ = "hq"
+
+
+def _radius(values: pd.Series, smallest: float, largest: float) -> pd.Series:
+    """Circle radius in pixels, area proportional to the value, capped for legibility."""
+    v = pd.to_numeric(values, errors="coerce").fillna(0).clip(lower=0)
+    top = float(v.max()) if len(v) and v.max() > 0 else 1.0
+    return smallest + (largest - smallest) * (v / top).pow(0.5)
 
 
 def view_for(lats: pd.Series, lons: pd.Series) -> pdk.ViewState:
@@ -77,7 +86,7 @@ def hq_layers(hq: pd.DataFrame) -> list[pdk.Layer]:
             data=hq,
             get_position=["lon", "lat"],
             get_radius=9,
-            radius_units="pixels",
+            radius_units=PIXELS,
             get_fill_color=[255, 255, 255],
             get_line_color=HQ_COLOUR,
             line_width_min_pixels=3,
@@ -94,10 +103,10 @@ def hq_layers(hq: pd.DataFrame) -> list[pdk.Layer]:
             get_color=[0, 60, 110],
             get_pixel_offset=[0, -18],
             font_weight=700,
+            font_family='"Source Sans Pro, Arial, sans-serif"',
             outline_width=3,
             outline_color=[255, 255, 255],
             font_settings={"sdf": True},
-            character_set="auto",
         ),
     ]
 
@@ -105,14 +114,14 @@ def hq_layers(hq: pd.DataFrame) -> list[pdk.Layer]:
 def points_layer(points: pd.DataFrame) -> pdk.Layer:
     df = points.copy()
     df["colour"] = df["act_type"].map(lambda a: ACT_COLOURS.get(a, [90, 90, 90]))
-    df["radius"] = 4 + df["persons"].clip(lower=0).pow(0.5) * 3
+    df["radius"] = _radius(df["persons"], 3, 18)
     return pdk.Layer(
         "ScatterplotLayer",
         id=LAYER_POINTS,
         data=df,
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units="pixels",
+        radius_units=PIXELS,
         get_fill_color="colour",
         opacity=0.75,
         stroked=True,
@@ -142,14 +151,14 @@ def hexagon_layer(points: pd.DataFrame) -> pdk.Layer:
 
 def areas_layer(areas: pd.DataFrame) -> pdk.Layer:
     df = areas.copy()
-    df["radius"] = 6 + df["persons_num"].clip(lower=0).pow(0.5) * 4
+    df["radius"] = _radius(df["persons_num"], 5, 34)
     return pdk.Layer(
         "ScatterplotLayer",
         id=LAYER_AREAS,
         data=df,
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units="pixels",
+        radius_units=PIXELS,
         get_fill_color=AREA_COLOUR,
         opacity=0.55,
         stroked=True,

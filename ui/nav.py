@@ -23,7 +23,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "pages/overview.py", "overview", "briefing"),
     PageSpec("trends", "pages/trends.py", "trends", "briefing"),
     PageSpec("map", "pages/map.py", "map", "briefing"),
-    PageSpec("member_states", "pages/member_states.py", "member-states", "briefing"),
+    PageSpec("member_states", "pages/member_states.py", "member_states", "briefing"),
     PageSpec("cases", "pages/cases.py", "cases", "analysis"),
     PageSpec("gender", "pages/gender.py", "gender", "analysis"),
     PageSpec("capacity", "pages/capacity.py", "capacity", "analysis"),
@@ -51,22 +51,50 @@ def allowed_page_keys(scope: Scope | None) -> set[str]:
     return set(allowed_pages(scope))
 
 
-def page_specs(scope: Scope | None) -> list[PageSpec]:
+def page_specs(scope: Scope | None, every_page: bool = False) -> list[PageSpec]:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    keys = allowed_page_keys(scope)
+    keys = {p.key for p in PAGES} if every_page else allowed_page_keys(scope)
     return [p for p in PAGES if p.key in keys and (root / p.path).exists()]
 
 
-def navigation_pages(scope: Scope | None, lang: str) -> dict[str, list[st.Page]]:
-    """{section title: [st.Page]} for st.navigation; the first page is the default."""
+def navigation_pages(
+    scope: Scope | None, lang: str, every_page: bool = False
+) -> dict[str, list[st.Page]]:
+    """{section title: [st.Page]} for st.navigation.
+
+    The default page (served at "/") is a hidden 'home' that switches to the role's first page,
+    so every real page keeps its own URL (/overview...) and deep links work even on the page
+    that comes first. `every_page` lists all pages whatever the role: only for the signed-out
+    state, where each page's own guard shows the sign-in form (a deep link survives sign-in).
+    """
+    specs = page_specs(scope, every_page)
     sections: dict[str, list[st.Page]] = {}
-    for i, spec in enumerate(page_specs(scope)):
-        page = st.Page(
-            spec.path, title=t(f"page.{spec.key}", lang), url_path=spec.url_path, default=i == 0
-        )
+    for spec in specs:
+        page = st.Page(spec.path, title=t(f"page.{spec.key}", lang), url_path=spec.url_path)
         sections.setdefault(t(f"nav.group.{spec.group}", lang), []).append(page)
+    if specs:
+        paths = {spec.key: spec.path for spec in specs}
+        first = specs[0].path
+
+        def home() -> None:
+            params = {k: st.query_params.get_all(k) for k in st.query_params if k != "goto"}
+            target = paths.get(st.query_params.get("goto") or "", first)  # deep link via legacy URL
+            st.switch_page(target, query_params=params)
+
+        sections.setdefault("", []).insert(
+            0,
+            st.Page(
+                home,
+                title=t("app.short_title", lang),
+                url_path="home",
+                default=True,
+                visibility="hidden",
+            ),
+        )
+        # the hidden home goes first so it is the default; keep it out of the visible sections
+        sections = {"": sections.pop("")} | sections
     return sections
 
 

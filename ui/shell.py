@@ -102,6 +102,14 @@ class PageContext:
         return data.call(name, *args, scope=self.scope, **kwargs)
 
 
+COMPACT_CSS = """
+<style>
+  /* first screen at 1920x1080: less empty space above the title */
+  [data-testid="stMainBlockContainer"] { padding-top: 1.6rem; padding-bottom: 2rem; }
+  [data-testid="stMain"] h1 { padding-top: 0; }
+</style>
+"""
+
 PROJECTOR_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
@@ -111,12 +119,31 @@ PROJECTOR_CSS = """
 """
 
 
+ENTRY_FLAG = "_r2589_entry_ran"  # server-side only (no widget has this key)
+
+
+def mark_entry() -> None:
+    """Called by app.py: this session runs through the entry file (st.navigation)."""
+    st.session_state[ENTRY_FLAG] = True
+
+
+def _through_entry(key: str) -> None:
+    """On a freshly started server, a deep link runs the page file alone (legacy page
+    discovery): no navigation, no filters, no language switch. Send the reader through the
+    entry file, which opens this same page with the same query parameters."""
+    if st.session_state.get(ENTRY_FLAG):
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    params["goto"] = [key]
+    st.switch_page("app.py", query_params=params)
+
+
 def begin_page(key: str, scope: Scope) -> PageContext:
     """Header of every page: title, the question it answers, data status, demo banner."""
+    _through_entry(key)
     lang = current_lang()
     page = PageContext(key=key, scope=scope, lang=lang, filters=current_filters())
-    if page.large:
-        st.html(PROJECTOR_CSS)
+    st.html(COMPACT_CSS + (PROJECTOR_CSS if page.large else ""))
     st.title(t(f"page.{key}", lang))
     st.markdown(f"**{t(f'question.{key}', lang)}**")
     status_line(page)

@@ -1,0 +1,122 @@
+"""Every page in a real browser: opens from a fresh server, shows its headline, raises nothing,
+and never asks any host but the app's own (offline rule). Screenshots go to artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ui.i18n import t
+from ui.nav import PAGES
+
+pytestmark = pytest.mark.browser
+
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+def watch_requests(page: Page, base: str) -> list[str]:
+    """Collect every request to a host other than the app server."""
+    foreign: list[str] = []
+
+    def check(request) -> None:
+        url = request.url
+        if not url.startswith(base) and not url.startswith(LOCAL_SCHEMES):
+            foreign.append(url)
+
+    page.on("request", check)
+    return foreign
+
+
+IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+             && !document.querySelector('[data-testid="stSkeleton"]')"""
+DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(e => e.querySelector('.main-svg'))"""
+
+
+def wait_for_app(page: Page, timeout: float = 30_000) -> None:
+    """Until the script has finished (no running indicator, no placeholder skeleton) and the
+    charts and tables it produced are drawn."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+    for _ in range(2):  # a rerun can start right after the first idle moment
+        page.wait_for_function(IDLE, timeout=timeout)
+        page.wait_for_timeout(500)
+    page.wait_for_function(DRAWN, timeout=timeout)
+    page.wait_for_timeout(800)  # tables draw on a canvas a moment after the script ends
+
+
+DEMO_PASSWORD = "r2589-demo"
+USER_NAMES = {
+    "hq.officer": "UN Headquarters officer",
+    "friends": "Group of Friends",
+    "mali": "Mali, host State",
+}
+
+
+def open_signed_in(page: Page, url: str, user: str = "hq.officer") -> None:
+    """Open a URL in a new session and sign in as a demo user (the page guard shows the form)."""
+    page.goto(url)
+    wait_for_app(page)
+    heading = page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+    if heading not in ("Sign in", "Connexion"):
+        return
+    form = page.locator('[data-testid="stForm"]')
+    form.wait_for(timeout=30_000)
+    if user != "hq.officer":
+        form.locator('[data-testid="stSelectbox"]').click()
+        page.get_by_role("option", name=re.compile(re.escape(USER_NAMES[user]))).click()
+    form.locator('input[type="password"]').fill(DEMO_PASSWORD)
+    form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stForm\"]')", timeout=30_000
+    )
+    wait_for_app(page)
+
+
+def assert_no_exception(page: Page) -> None:
+    shown = page.locator('[data-testid="stException"]')
+    assert shown.count() == 0, shown.first.inner_text()
+
+
+VISIBLE = [p for p in PAGES if p.key != "audit"]
+
+
+@pytest.mark.parametrize("spec", VISIBLE, ids=[p.key for p in VISIBLE])
+def test_every_page_opens_offline_with_its_headline(page: Page, app_server, screenshots, spec):
+    foreign = watch_requests(page, app_server)
+    open_signed_in(page, f"{app_server}/{spec.url_path}")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(
+        t(f"page.{spec.key}", "en")
+    )
+    expect(page.get_by_text(t(f"question.{spec.key}", "en")).first).to_be_visible()
+    assert_no_exception(page)
+    page.screenshot(path=str(screenshots / f"{spec.key}.png"))
+    assert foreign == [], f"requests left the server: {foreign[:5]}"
+
+
+def test_french_link_shows_french_and_keeps_filters(page: Page, app_server, screenshots):
+    foreign = watch_requests(page, app_server)
+    open_signed_in(page, f"{app_server}/overview?lang=fr&mission=MINUSCA")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(t("page.overview", "fr"))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("MINUSCA").first).to_be_visible()
+    assert_no_exception(page)
+    page.screenshot(path=str(screenshots / "overview-fr.png"))
+    assert "mission=MINUSCA" in page.url and "lang=fr" in page.url
+    assert foreign == []
+
+
+def test_changing_a_filter_writes_the_url_and_the_url_reproduces_it(page: Page, app_server):
+    open_signed_in(page, f"{app_server}/overview")
+    page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').first.click()
+    page.wait_for_url(re.compile(r"pko=true"), timeout=10_000)
+    wait_for_app(page)
+    shared = page.url
+    other = page.context.new_page()
+    open_signed_in(other, shared)
+    box = other.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"] input').first
+    expect(box).to_be_checked()
+    assert_no_exception(other)
+    other.close()
