@@ -10,6 +10,7 @@ from ui.auth import require_page
 
 scope = require_page("cases")
 
+import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import streamlit as st  # noqa: E402
 
