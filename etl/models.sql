@@ -140,7 +140,8 @@ select * from final;
 -- Stage history of every case as it stood on date `as_of` (events dated on or before it):
 -- first date of each stage, persons concerned, current stage and outcome. One row per case
 -- with at least one event by then.
-create or replace macro case_stages_as_of(as_of) as table
+-- changed_only: only cases with an event after `as_of` (the others are as in fact_cases).
+create or replace macro case_stages_as_of(as_of, changed_only := false) as table
 with
 firsts as (
     select
@@ -168,6 +169,8 @@ firsts as (
         cast(coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = 'acquitted'), 0) as bigint) as persons_acquitted
     from case_events as e
     where e.event_date <= as_of
+      and (not changed_only
+           or e.case_id in (select case_id from case_events where event_date > as_of))
     group by e.case_id
 )
 select
@@ -269,8 +272,12 @@ left join case_suspects as sc on sc.case_id = c.case_id;
 
 -- fact_cases as it stood on `as_of`: cases opened on or before it (first event, or incident
 -- if none), with the stage history of events dated on or before it. Same columns as
--- fact_cases (opened_on is the all-time opening date).
+-- fact_cases (opened_on is the all-time opening date). Only cases with a later event are
+-- recomputed; the others are taken as they are.
 create or replace macro fact_cases_as_of(as_of) as table
+select * from fact_cases as f
+where f.opened_on <= as_of and coalesce(f.last_event_on, f.opened_on) <= as_of
+union all by name
 select
     f.* exclude (
         first_event_on, last_event_on, current_stage, notified_on, investigation_opened_on,
@@ -307,8 +314,8 @@ select
     coalesce(s.persons_acquitted, 0) as persons_acquitted,
     coalesce(s.outcome, 'pending') as outcome
 from fact_cases as f
-left join case_stages_as_of(as_of) as s on s.case_id = f.case_id
-where f.opened_on <= as_of;
+left join case_stages_as_of(as_of, changed_only := true) as s on s.case_id = f.case_id
+where f.opened_on <= as_of and f.last_event_on > as_of;
 
 -- ---------------------------------------------------------------- fact_persons (view)
 -- Grain: one row per person: register record (every snapshot) or case-tracking victim.

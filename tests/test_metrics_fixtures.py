@@ -294,3 +294,31 @@ def test_building_the_models_twice_changes_nothing(con):
     before = con.execute("select * from rollup_cases order by all").fetchall()
     build_models(con)
     assert con.execute("select * from rollup_cases order by all").fetchall() == before
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        "2020-01-01",
+        "2020-06-30",
+        "2021-03-01",
+        "2021-12-31",
+        "2022-11-06",
+        "2023-01-10",
+        "2030-01-01",
+    ],
+)
+def test_fact_cases_as_of_recomputes_only_what_changed_but_equals_a_full_recompute(con, as_of):
+    fast = con.execute(
+        "select case_id, outcome, investigation_opened_on, judgment_on, persons_convicted,"
+        " current_stage from fact_cases_as_of(?::date) order by case_id",
+        [as_of],
+    ).fetchall()
+    full = con.execute(
+        """select f.case_id, coalesce(s.outcome, 'pending'), s.investigation_opened_on,
+                  s.judgment_on, coalesce(s.persons_convicted, 0), s.current_stage
+           from fact_cases as f left join case_stages_as_of(?::date) as s using (case_id)
+           where f.opened_on <= ?::date order by f.case_id""",
+        [as_of, as_of],
+    ).fetchall()
+    assert fast == full
