@@ -79,7 +79,15 @@ def navigation_pages(
         first = specs[0].path
 
         def home() -> None:
-            params = {k: st.query_params.get_all(k) for k in st.query_params if k != "goto"}
+            # filter parameters are bound to the sidebar widgets and follow the switch by
+            # themselves (setting them here is refused); pass on the others (lang, case...)
+            from ui.filters import FILTER_KEYS
+
+            params = {
+                k: st.query_params.get_all(k)
+                for k in st.query_params
+                if k != "goto" and k not in FILTER_KEYS
+            }
             target = paths.get(st.query_params.get("goto") or "", first)  # deep link via legacy URL
             st.switch_page(target, query_params=params)
 

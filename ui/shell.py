@@ -133,6 +133,7 @@ def _through_entry(key: str) -> None:
     entry file, which opens this same page with the same query parameters."""
     if st.session_state.get(ENTRY_FLAG):
         return
+    # legacy mode has no sidebar widgets, so no parameter is bound yet: pass all of them on
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     params["goto"] = [key]
     st.switch_page("app.py", query_params=params)
