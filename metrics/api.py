@@ -248,9 +248,35 @@ def _person_scope_fits_rollup(scope: Scope) -> bool:
 def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
     """Person counts by dims: from rollup_persons_mission (the headline rollup) when nothing
     asks for nationality, personnel type or gender; else rollup_persons (month-aligned
-    periods) or fact_persons (any other period).
+    periods) or fact_persons (any other period). A period that starts on a 1st but ends
+    mid-month (a past as-of date, typically) reads the rollups for its whole months and
+    fact_persons for the last, partial month only.
 
     register_all / register_malicious ignore the incident-type filter (malicious_share)."""
+    snapshot = register_snapshot(con, f)
+    upper = f.upper_date
+    if not f.month_aligned and upper is not None and (f.date_from is None or f.date_from.day == 1):
+        first = upper.replace(day=1)
+        tail = _persons_part_sql(
+            f.replace(date_from=first, date_to=upper, as_of=None), scope, by, snapshot
+        )
+        if f.date_from is not None and f.date_from >= first:
+            return tail
+        head = _persons_part_sql(
+            f.replace(date_to=first - timedelta(days=1), as_of=None), scope, by, snapshot
+        )
+        keys = ", ".join(by)
+        sums = ", ".join(f"sum({c}) as {c}" for c in PERSON_SUMS)
+        sql = f"""
+            select {keys + "," if by else ""} {sums}
+            from ({head[0]} union all by name {tail[0]})
+            {"group by " + keys if by else ""}
+        """  # noqa: S608 - identifiers from allow-lists, values bound
+        return sql, [*head[1], *tail[1]]
+    return _persons_part_sql(f, scope, by, snapshot)
+
+
+def _persons_part_sql(f: Filters, scope: Scope, by, snapshot) -> tuple[str, list]:
     if not f.month_aligned:
         table, n = "fact_persons", "1"
     elif (
@@ -262,7 +288,7 @@ def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
     else:
         table, n = "rollup_persons", "p.persons"
     w = person_where(f.replace(incident_types=()), "p", grain="day" if n == "1" else "month")
-    w.add("(p.source = 'tracking' or p.snapshot_date = ?)", register_snapshot(con, f))
+    w.add("(p.source = 'tracking' or p.snapshot_date = ?)", snapshot)
     w.add_pred(scope.person_predicate("p"))
     if f.incident_types:
         selected, sparams = (

@@ -185,3 +185,12 @@ def test_small_counts_are_protected_below_headquarters(con):
 def test_unknown_dimension_is_refused(con):
     with pytest.raises(ValueError, match="valid"):
         metrics.kpis(con, Filters(), FULL, by=("mission; drop table x",))
+
+
+def test_as_of_mid_month_reads_whole_months_then_the_partial_month(con):
+    # snapshot 2021-06-30 is the latest on or before neither date: the earliest is used
+    # (2021-06-30 itself is after 2021-06-20), so R3 still counts as 'To Be Determined'
+    assert kpi(con, Filters(as_of="2021-06-20"))["killed"] == 4  # R1, R2, R5, R6
+    assert kpi(con, Filters(as_of="2021-06-04"))["killed"] == 3  # R2 (06-05) not yet
+    k = kpi(con, Filters(date_from="2020-01-01", as_of="2021-06-20"))
+    assert (k["killed"], k["injured"], k["incidents"]) == (2, 2, 2)  # R1, R2; V2, V3; I1, I2
