@@ -152,9 +152,9 @@ def pandas_kpis(t: dict[str, pd.DataFrame]) -> dict:
     v = vic.merge(inc[["incident_id", "act_type"]], on="incident_id")
     released = v["outcome"] == "released"
     abduction = v["act_type"] == "abduction"
-    first = ev.pivot_table(index="case_id", columns="stage", values="event_date", aggfunc="min")
-    persons = ev.assign(p=ev["persons"].fillna(1)).pivot_table(
-        index="case_id", columns="stage", values="p", aggfunc="sum"
+    first = ev.groupby(["case_id", "stage"])["event_date"].min().unstack()
+    persons = (
+        ev.assign(p=ev["persons"].fillna(1)).groupby(["case_id", "stage"])["p"].sum().unstack()
     )
     c = cas.set_index("case_id").join(first).join(persons.add_suffix("_persons"))
 
