@@ -24,6 +24,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,8 +176,11 @@ def load(
     seen: dict[str, Path] = {}
     loaded = _loaded_shas(db)
     todo: list[Path] = []
-    for p in paths:
-        digest, lines[p] = sha256(p)
+    # hashlib releases the GIL: files are hashed side by side, one thread per core.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        digests = list(pool.map(sha256, paths))
+    for p, (digest, n_lines) in zip(paths, digests, strict=True):
+        lines[p] = n_lines
         if digest in loaded:
             batch, name = loaded[digest]
             result.notes.append(f"{p}: already loaded as batch {batch} ({name}); skipped")
@@ -218,6 +222,7 @@ def load(
             if failures:
                 result.problems.extend(failures)
                 raise Rejected
+            say("committing")
             con.execute("commit")
     except Rejected:
         result.status = "rejected"
@@ -269,6 +274,7 @@ def _apply(
         check_file(con, s, problems)
     if problems:
         raise Rejected
+    say("checking references and sequences across files")
 
     # Batches: one per file, numbered in file-name order so a load is reproducible.
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -380,11 +386,41 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: ExtractKind, synthetic: bool) 
     extra_cols, extra_vals = "", ""
     if kind.table == "incidents":
         extra_cols, extra_vals = ", synthetic", f", {'true' if synthetic else 'false'}"
-    # Plain insert when no key is stored yet (the common, large case: several times faster).
-    verb = "insert or replace" if any(n_upd for _, _, n_upd in counts) else "insert"
-    con.execute(
-        f"""{verb} into {q(kind.table)} ({", ".join(q(c) for c in cols)}, batch_id{extra_cols})
-            select {", ".join(q(c) for c in cols)}, _batch{extra_vals} from stg_{kind.table}"""  # noqa: S608
+    names = ", ".join(q(c) for c in cols)
+    insert = (
+        f"into {q(kind.table)} ({names}, batch_id{extra_cols}) "  # noqa: S608
+        f"select {names}, _batch{extra_vals} from stg_{kind.table}"
+    )
+    if _has_primary_key(con, kind.table):
+        # A database created before the keys lost their PRIMARY KEY constraint (etl/schema.sql).
+        verb = "insert or replace" if any(n_upd for _, _, n_upd in counts) else "insert"
+        con.execute(f"{verb} {insert}")
+        return
+    if any(n_upd for _, _, n_upd in counts):
+        # Upsert = the stored rows of the staged keys go, the staged rows come in (validation
+        # made the staged keys unique, so each key ends up exactly once).
+        match = " and ".join(f"t.{q(k)} = s.{q(k)}" for k in kind.key)
+        con.execute(
+            f"delete from {q(kind.table)} t using (select distinct {key} from stg_{kind.table}) s "  # noqa: S608
+            f"where {match}"
+        )
+    # Row order in the stored table means nothing (the staging tables keep file order, for line
+    # numbers): letting DuckDB write in any order uses both threads.
+    con.execute("set preserve_insertion_order = false")
+    try:
+        con.execute(f"insert {insert}")
+    finally:
+        con.execute("reset preserve_insertion_order")
+
+
+def _has_primary_key(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            """select count(*) from duckdb_constraints()
+               where table_name = ? and constraint_type = 'PRIMARY KEY'
+                 and database_name = current_database() and schema_name = 'main'""",
+            [table],
+        ).fetchone()[0]
     )
 
 

@@ -94,9 +94,16 @@ create table if not exists register_records (
 );
 
 -- ---------------------------------------------------------------- case tracking (own format)
+-- Keys (incident_id, victim_id, ...; deployments: month x mission x contributor x gender) are
+-- unique but carry no PRIMARY KEY constraint: DuckDB maintains a primary key as an ART index,
+-- which made inserting 1M rows several times slower than the insert itself. Uniqueness is
+-- checked instead, per file and across the files of a load before anything is written
+-- (etl/validate.py), and on the whole table after every load (data test unique_<table>_<key>
+-- in etl/checks.py); etl/load.py upserts by deleting the stored rows of the staged keys, then
+-- inserting. Databases created before this change keep their primary keys and still load.
 -- One row per incident (attack, detention, abduction...) against UN personnel.
 create table if not exists incidents (
-    incident_id varchar primary key,
+    incident_id varchar not null,
     occurred_at timestamp not null,     -- ISO date or date-time; time may be 00:00 if unknown
     mission_code varchar not null,
     host_state varchar not null,        -- ISO3
@@ -116,7 +123,7 @@ create table if not exists incidents (
 
 -- One row per person affected in an incident.
 create table if not exists victims (
-    victim_id varchar primary key,
+    victim_id varchar not null,
     incident_id varchar not null,
     personnel_category varchar not null,  -- register personnel types (Military, Police, ...)
     nationality varchar not null,          -- ISO3
@@ -130,7 +137,7 @@ create table if not exists victims (
 
 -- One row per national case file: one incident x jurisdiction.
 create table if not exists cases (
-    case_id varchar primary key,
+    case_id varchar not null,
     incident_id varchar not null,
     state varchar not null,              -- ISO3 of the State that holds the case file
     authority varchar,                   -- competent authority (court, prosecutor, gendarmerie)
@@ -139,7 +146,7 @@ create table if not exists cases (
 
 -- One row per stage reached by a case (the stage history).
 create table if not exists case_events (
-    event_id varchar primary key,
+    event_id varchar not null,
     case_id varchar not null,
     event_date date not null,
     stage varchar not null,              -- notified, investigation_opened, suspect_identified,
@@ -153,7 +160,7 @@ create table if not exists case_events (
 
 -- One row per suspect or accused in a case.
 create table if not exists suspects (
-    suspect_id varchar primary key,
+    suspect_id varchar not null,
     case_id varchar not null,
     affiliation varchar,                 -- armed group etc.: headquarters only
     gender varchar not null,             -- F, M, unknown
@@ -166,7 +173,7 @@ create table if not exists suspects (
 
 -- One row per notification to national authorities (para 8).
 create table if not exists notifications (
-    notification_id varchar primary key,
+    notification_id varchar not null,
     incident_id varchar not null,
     sent_at timestamp not null,
     channel varchar not null,            -- note_verbale, letter, meeting, email, other
@@ -177,7 +184,7 @@ create table if not exists notifications (
 
 -- One row per capacity-building activity (paras 3, 5).
 create table if not exists assistance (
-    assistance_id varchar primary key,
+    assistance_id varchar not null,
     host_state varchar not null,
     mission_code varchar,
     start_date date not null,
@@ -194,7 +201,7 @@ create table if not exists assistance (
 
 -- One row per focal-point designation (para 9). Names are personal data.
 create table if not exists focal_points (
-    focal_point_id varchar primary key,
+    focal_point_id varchar not null,
     mission_code varchar not null,
     function varchar not null,
     full_name varchar,
@@ -210,6 +217,5 @@ create table if not exists deployments (
     contributor varchar not null,        -- ISO3
     gender varchar not null,             -- F, M
     strength integer not null,
-    batch_id integer not null,
-    primary key (month, mission_code, contributor, gender)
+    batch_id integer not null
 );
