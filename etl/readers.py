@@ -339,6 +339,7 @@ _NS = {
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 _CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA_RE = re.compile(rb"<f[ >/]")
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
@@ -368,9 +369,11 @@ def _scan_sheet_xml(z: zipfile.ZipFile, part: str | None) -> tuple[bool, list[tu
         return False, []
     has_formula, merges, tail = False, [], b""
     with z.open(part) as f:
-        while chunk := f.read(1 << 20):
+        while chunk := f.read(1 << 22):
             window = tail + chunk
-            if not has_formula and (b"<f>" in window or b"<f " in window or b"<f/>" in window):
+            # One cheap substring search per chunk; the exact tag is confirmed only on a hit
+            # (`<f` also starts <firstHeader>, <firstFooter>...).
+            if not has_formula and b"<f" in window and _FORMULA_RE.search(window):
                 has_formula = True
             if b"<mergeCell " in window:
                 merges += [m for m in _MERGE_RE.findall(window) if int(m[1]) <= 2]
@@ -382,6 +385,8 @@ def _stage_xlsx(
     con: duckdb.DuckDBPyConnection, path: Path, prefix: str, problems: list[Problem]
 ) -> list[Staged]:
     import fastexcel  # imported here: CSV loads never need it
+    import numpy as np
+    import pyarrow as pa
 
     file = str(path)
     if path.stat().st_size == 0:
@@ -447,6 +452,9 @@ def _stage_xlsx(
         names = clean_header(header)
         staged_names = [kind.columns[kind.header.index(n)].name for n in names]
         data = arrow.slice(1).select(list(range(len(names)))).rename_columns(staged_names)
+        # Spreadsheet row of each data row (the header is row 1), numbered before blank rows
+        # are dropped; computed in Arrow, so no UPDATE pass over the staged rows.
+        data = data.append_column("_row", pa.array(np.arange(2, data.num_rows + 2, dtype=np.int64)))
         # DuckDB 2 refuses register() while an earlier execute() result is not fully fetched.
         con.execute("select 1").fetchall()
         con.register(f"{table}_arrow", data)
@@ -460,18 +468,13 @@ def _stage_xlsx(
             )
             for c in staged_names
         )
+        # Blank spreadsheet rows (every cell empty) are not rows of the extract.
+        blank = " and ".join(f"({c} is null or trim({c}) = '')" for c in staged_names)
         con.execute(
-            f"create temp table {table} as select {select} from {table}_arrow"  # noqa: S608
+            f"create temp table {table} as select {select}, _row from {table}_arrow "  # noqa: S608
+            f"where not ({blank})"
         ).fetchall()
         con.unregister(f"{table}_arrow")
-        # Staged outside the load's transaction, so rowid is the sheet order: row = rowid + 2.
-        con.execute(f"alter table {table} add column _row bigint")  # noqa: S608
-        con.execute(f"update {table} set _row = rowid + 2")  # noqa: S608
-        # Blank spreadsheet rows (every cell empty) are not rows of the extract.
-        con.execute(
-            f"delete from {table} where "  # noqa: S608
-            + " and ".join(f"({c} is null or trim({c}) = '')" for c in staged_names)
-        )
         n = con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
         staged.append(Staged(path, kind, table, n, sheet=name))
     if not staged:
