@@ -53,33 +53,61 @@ from range({n}) t(i)
 """
 
 
+REUSE = False
+
+
 def _cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
 
-def baseline(files: list[Path], folder: Path) -> float:
+def baseline(files: list[Path], folder: Path) -> tuple[float, float]:
     """DuckDB alone, at the same moment: read_csv (all VARCHAR) into a table of a file
-    database. The machine may be shared; the ratio to this is the figure that travels."""
+    database. The machine may be shared; the ratio to this is the figure that travels.
+    Returns (rows/s, CPU seconds)."""
     db = folder / "baseline.duckdb"
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     con.execute("set enable_progress_bar = false")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     rows = 0
     for n, f in enumerate(files):
         con.execute(f"create table t{n} as select * from read_csv(?, all_varchar = true)", [str(f)])
         rows += con.execute(f"select count(*) from t{n}").fetchone()[0]
     con.execute("checkpoint")
     con.close()
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, _cpu() - c
     print(
-        f"baseline DuckDB read_csv -> table: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s"
+        f"baseline DuckDB read_csv -> table: {rows:,} rows in {seconds:.2f} s = "
+        f"{rows / seconds:,.0f} rows/s (CPU {cpu:.1f} s)"
     )
-    return rows / seconds
+    return rows / seconds, cpu
 
 
-def _run(label: str, files: list[Path], db: Path, rows: int) -> float:
+def baseline_xlsx(book: Path, folder: Path) -> tuple[float, float]:
+    """The reader alone: fastexcel (calamine) sheet -> Arrow -> table of a file database, no
+    validation and no formula scan. Returns (rows/s, CPU seconds)."""
+    import fastexcel
+
+    db = folder / "baseline_xlsx.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    con.execute("set enable_progress_bar = false")
+    t, c = time.perf_counter(), _cpu()
+    sheet = fastexcel.read_excel(str(book)).load_sheet(0, dtypes="string").to_arrow()
+    con.register("sheet", sheet)
+    con.execute("create table t as select * from sheet")
+    con.execute("checkpoint")
+    con.close()
+    seconds, cpu = time.perf_counter() - t, _cpu() - c
+    print(
+        f"baseline fastexcel -> Arrow -> DuckDB table: {sheet.num_rows:,} rows in {seconds:.2f} s "
+        f"= {sheet.num_rows / seconds:,.0f} rows/s (CPU {cpu:.1f} s)"
+    )
+    return sheet.num_rows / seconds, cpu
+
+
+def _run(label: str, files: list[Path], db: Path, rows: int, base: tuple[float, float]) -> float:
     db.unlink(missing_ok=True)
     marks: list[tuple[float, float, str]] = []
     t0, c0 = time.perf_counter(), _cpu()
@@ -98,12 +126,21 @@ def _run(label: str, files: list[Path], db: Path, rows: int) -> float:
     steps = [(0.0, 0.0, "hash, copy, reference data")]
     steps += [m for m in marks if not m[2].startswith("  ")] + [(seconds, cpu, "end")]
     print("      wall     CPU  step")
-    models = 0.0
+    models = models_cpu = 0.0
     for (at, c_at, msg), (nxt, c_nxt, _) in zip(steps, steps[1:], strict=False):
         print(f"    {nxt - at:6.2f}  {c_nxt - c_at:6.2f}  {msg}")
         if msg == "building models":
-            models = nxt - at
-    print(f"    without the model build (etl/models.sql): {rows / (seconds - models):,.0f} rows/s")
+            models, models_cpu = nxt - at, c_nxt - c_at
+    print(
+        f"    without the model build (etl/models.sql): {rows / (seconds - models):,.0f} rows/s "
+        f"(CPU {cpu - models_cpu:.1f} s)"
+    )
+    rate, base_cpu = base
+    print(
+        f"    vs baseline: wall {rate / (rows / seconds):.2f}x "
+        f"({rate / (rows / (seconds - models)):.2f}x without models); "
+        f"CPU {cpu / base_cpu:.2f}x ({(cpu - models_cpu) / base_cpu:.2f}x without models)"
+    )
     return rows / seconds
 
 
@@ -116,28 +153,35 @@ def bench_csv(folder: Path, n: int) -> float:
     con.close()
     mb = (inc.stat().st_size + vic.stat().st_size) / 1e6
     print(f"wrote {2 * n:,} CSV rows ({mb:.0f} MB) in {time.perf_counter() - t:.1f} s")
-    baseline([inc, vic], folder)
-    return _run("CSV  incidents+victims", [inc, vic], folder / "csv.duckdb", 2 * n)
+    base = baseline([inc, vic], folder)
+    return _run("CSV  incidents+victims", [inc, vic], folder / "csv.duckdb", 2 * n, base)
 
 
 def bench_xlsx(folder: Path, n: int) -> float:
     import xlsxwriter
 
     book = folder / "incidents.xlsx"
-    t = time.perf_counter()
-    rows = duckdb.sql(INCIDENT_SQL.format(n=n)).fetchall()
-    wb = xlsxwriter.Workbook(str(book), {"constant_memory": True})
-    ws = wb.add_worksheet("incidents")
-    ws.write_row(0, 0, [c.name for c in INCIDENTS.columns])
-    for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row):
-            if v is not None:
-                ws.write_string(r, c, str(v))
-    wb.close()
-    print(
-        f"wrote {n:,} XLSX rows ({book.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s"
-    )
-    return _run("XLSX incidents", [book], folder / "xlsx.duckdb", n)
+    marker = folder / f"incidents.xlsx.{n}"
+    if REUSE and marker.exists() and book.exists():
+        print(f"reusing {book} ({n:,} rows)")
+    else:
+        t = time.perf_counter()
+        rows = duckdb.sql(INCIDENT_SQL.format(n=n)).fetchall()
+        wb = xlsxwriter.Workbook(str(book), {"constant_memory": True})
+        ws = wb.add_worksheet("incidents")
+        ws.write_row(0, 0, [c.name for c in INCIDENTS.columns])
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row):
+                if v is not None:
+                    ws.write_string(r, c, str(v))
+        wb.close()
+        marker.touch()
+        print(
+            f"wrote {n:,} XLSX rows ({book.stat().st_size / 1e6:.0f} MB) in "
+            f"{time.perf_counter() - t:.1f} s"
+        )
+    base = baseline_xlsx(book, folder)
+    return _run("XLSX incidents", [book], folder / "xlsx.duckdb", n, base)
 
 
 def main() -> None:
@@ -147,12 +191,19 @@ def main() -> None:
     )
     ap.add_argument("--xlsx-rows", type=int, default=200_000)
     ap.add_argument("--keep", type=Path, help="work in this folder and keep the files")
+    ap.add_argument(
+        "--reuse", action="store_true", help="with --keep: reuse the XLSX written by a former run"
+    )
+    ap.add_argument("--skip-csv", action="store_true")
+    ap.add_argument("--skip-xlsx", action="store_true")
     args = ap.parse_args()
+    global REUSE  # noqa: PLW0603
+    REUSE = bool(args.reuse and args.keep)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_load_"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        csv_rate = bench_csv(folder, args.csv_rows)
-        xlsx_rate = bench_xlsx(folder, args.xlsx_rows)
+        csv_rate = 0.0 if args.skip_csv else bench_csv(folder, args.csv_rows)
+        xlsx_rate = 0.0 if args.skip_xlsx else bench_xlsx(folder, args.xlsx_rows)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
