@@ -1251,6 +1251,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
     )
     act_other = " ".join(f"when {_lit(p)} then {_pick('rnd(n, 1)', a[1])}" for p, a in ACTS.items())
     killed = _pick("rnd(n, 2)", {str(k): w for k, w in KILLED_PER_LETHAL})
+    perp = _perp_expr("rnd(n, 12)")
     x(
         f"""
         create temp table inc as
@@ -1265,7 +1266,8 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             select *,
                 case when lethal then (case profile {act_lethal} end)
                      else (case profile {act_other} end) end as act_type,
-                case when lethal then cast({killed} as integer) else 0 end as killed
+                case when lethal then cast({killed} as integer) else 0 end as killed,
+                {perp} as perpetrator_group
             from base
         )
         select a.*,
@@ -1293,12 +1295,11 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
         """
     )
-    perp = _perp_expr("rnd(n, 12)")
     x(
         f"""
         insert into incidents
         select 'DEMO-INC-' || pad9(n), occurred_at, mission_code, host, admin, town, lat, lon, act_type,
-            {perp} as perpetrator_group,
+            perpetrator_group,
             'SYNTHETIC demo record: ' || case act_type
                 {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_LABEL.items())} end
                 || ' against a ' || mission_code || ' '
@@ -1315,9 +1316,19 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
     )
 
     # ---------------------------------------------------------------- victims
+    uniformed_age = {"18-24": 20, "25-34": 45, "35-44": 25, "45-54": 8, "55+": 1, "unknown": 1}
+    civilian_age = {
+        "under_18": 0.5,
+        "18-24": 10,
+        "25-34": 33,
+        "35-44": 30,
+        "45-54": 17,
+        "55+": 6,
+        "unknown": 3.5,
+    }
     x(
         f"""
-        create temp table vic as
+        insert into victims
         with v as (
             select n, mission_code, host, profile, act_type, occurred_at, contingent, killed, injured, detained,
                    abducted, p_released, unnest(range(killed + injured + detained + abducted)) as j
@@ -1334,34 +1345,21 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                      else {_pick("rnd(n * 100 + j, 21)", {"Military": 86, "Police": 7, "Military Observer": 1, "Local": 3.5, "International Civilian": 1.5, "Other": 1})} end
                     as personnel_category
             from v
+        ),
+        vic as (
+            select k.*,
+                case when personnel_category = 'Local' then host
+                     when personnel_category in ('Military', 'Police', 'Military Observer') then
+                          case when rnd(vk, 22) < 0.85 and contingent <> 'XXX' then contingent else coalesce(t.iso3, contingent) end
+                     else i.iso3 end as nationality,
+                case when personnel_category in ('Military', 'Police', 'Military Observer') then
+                          case when rnd(vk, 23) < 0.045 then 'F' when rnd(vk, 23) < 0.085 then 'unknown' else 'M' end
+                     else case when rnd(vk, 23) < 0.20 then 'F' when rnd(vk, 23) < 0.24 then 'unknown' else 'M' end
+                end as gender
+            from k
+            left join t_nat as t on t.g = k.mission_code and t.slot = cast(floor(rnd(vk, 24) * {SLOTS}) as integer)
+            left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(vk, 25) * {SLOTS}) as integer)
         )
-        select k.*,
-            case when personnel_category = 'Local' then host
-                 when personnel_category in ('Military', 'Police', 'Military Observer') then
-                      case when rnd(vk, 22) < 0.85 and contingent <> 'XXX' then contingent else coalesce(t.iso3, contingent) end
-                 else i.iso3 end as nationality,
-            case when personnel_category in ('Military', 'Police', 'Military Observer') then
-                      case when rnd(vk, 23) < 0.045 then 'F' when rnd(vk, 23) < 0.085 then 'unknown' else 'M' end
-                 else case when rnd(vk, 23) < 0.20 then 'F' when rnd(vk, 23) < 0.24 then 'unknown' else 'M' end
-            end as gender
-        from k
-        left join t_nat as t on t.g = k.mission_code and t.slot = cast(floor(rnd(vk, 24) * {SLOTS}) as integer)
-        left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(vk, 25) * {SLOTS}) as integer)
-        """
-    )
-    uniformed_age = {"18-24": 20, "25-34": 45, "35-44": 25, "45-54": 8, "55+": 1, "unknown": 1}
-    civilian_age = {
-        "under_18": 0.5,
-        "18-24": 10,
-        "25-34": 33,
-        "35-44": 30,
-        "45-54": 17,
-        "55+": 6,
-        "unknown": 3.5,
-    }
-    x(
-        f"""
-        insert into victims
         select 'DEMO-VIC-' || pad9(n) || '-' || pad2(j), 'DEMO-INC-' || pad9(n), personnel_category,
             coalesce(nationality, host), gender,
             case when personnel_category in ('Military', 'Police', 'Military Observer')
@@ -1404,7 +1402,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         create temp table cas as
         with c0 as (
-            select n, n * 2 as cn, host as state, false as tcc, occurred_at, mission_code,
+            select n, n * 2 as cn, host as state, false as tcc, occurred_at, mission_code, perpetrator_group,
                    case when host in ('MLI', 'CAF', 'COD') then host else 'OTHER' end as jp,
                    case when killed > 0 then 'lethal' else 'other' end as cls,
                    -- attacks that harmed nobody are less often followed up
@@ -1414,7 +1412,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             from inc
             where host_notified(n) and notify_at(occurred_at, n * 4 + 1) < {end}::date + 1
             union all
-            select n, n * 2 + 1, contingent, true, occurred_at, mission_code, 'TCC', 'lethal', 1.0,
+            select n, n * 2 + 1, contingent, true, occurred_at, mission_code, perpetrator_group, 'TCC', 'lethal', 1.0,
                    case when rnd(n, 91) < 0.4 then notify_at(occurred_at, n * 4 + 2)::date end
             from inc where killed > 0 and contingent not in (host, 'XXX')
         )
@@ -1435,7 +1433,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         create temp table plan as
         with r as (
-            select case_id, cn, jp, tcc, occurred_at::date as d0, d_notified, p_closed, p_appeal,
+            select case_id, cn, jp, tcc, perpetrator_group, occurred_at::date as d0, d_notified, p_closed, p_appeal,
                 rnd(cn, 41) < p_inv as f_inv,
                 rnd(cn, 42) < p_susp as f_susp,
                 rnd(cn, 43) < p_arrest as f_arrest,
@@ -1489,7 +1487,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         ),
         e as (
             -- only what happened by DATA_END
-            select case_id, cn, jp, tcc, d0, s,
+            select case_id, cn, jp, tcc, perpetrator_group, d0, s,
                 case when d_not <= {end} then d_not end as d_not,
                 case when d_inv <= {end} then d_inv end as d_inv,
                 case when d_susp <= {end} then d_susp end as d_susp,
@@ -1532,6 +1530,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from p3
         """
     )
+    x("drop table cas")  # temp tables go as soon as they are read for the last time (memory)
     stages = [
         ("01", "notified", "d_not", "null", "mission notification log"),
         (
@@ -1578,11 +1577,9 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         insert into suspects
         with s as (
-            select p.*, i.perpetrator_group, unnest(range(s)) as j
-            from plan as p
-            join cas as c using (case_id)
-            join incidents as i on i.incident_id = 'DEMO-INC-' || pad9(c.n)
-            where p.d_susp is not null
+            select *, unnest(range(s)) as j
+            from plan
+            where d_susp is not null
         )
         select case_id || '-S' || pad2(j), case_id, coalesce(perpetrator_group, 'unidentified'),
             case when rnd(cn * 100 + j, 80) < 0.02 then 'F' when rnd(cn * 100 + j, 80) < 0.05 then 'unknown' else 'M' end,
@@ -1603,6 +1600,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from s
         """
     )
+    x("drop table plan")
 
     # ---------------------------------------------------------------- notifications (para 8)
     answer = " ".join(f"when {_lit(k)} then {v!r}" for k, v in NOTIFY_ANSWER.items())
@@ -1634,6 +1632,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         where sent_at < {end}::date + 1
         """
     )
+    x("drop table inc")
 
     # ---------------------------------------------------------------- register snapshot
     _register(con, batch, scale)
@@ -1649,7 +1648,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         "update load_batches set rows_read = ?, rows_inserted = ? where batch_id = ?",
         [total, total, batch],
     )
-    for t in ("inc", "vic", "cas", "plan", "t_bucket", "t_town", "t_nat", "t_mission", "t_justice"):
+    for t in ("t_bucket", "t_town", "t_nat", "t_mission", "t_justice"):
         x(f"drop table if exists {t}")
     return counts
 
@@ -1713,7 +1712,7 @@ def _register(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
                    case when b.yr >= 2025 and rnd(r.range, 102) < 0.35 then 'To Be Determined'
                         else {_pick("rnd(r.range, 103)", causes)} end as incident_type
             from range({n_other}) as r
-            join t_rb as b on r.range >= b.lo and r.range < b.hi
+            asof join t_rb as b on r.range >= b.lo
             join t_mission as m using (mission_code)
         ),
         o2 as (
