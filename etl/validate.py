@@ -59,20 +59,29 @@ def typed(col: Column, expr: str | None = None) -> str:
     return e
 
 
-def _column_checks(kind: ExtractKind, col: Column) -> list[tuple[str, str, str, list]]:
-    """(condition, message expr, fix expr, params) for one column; `v` is the value."""
+def blank(v: str) -> str:
+    """SQL: the staged text `v` is empty (null, '' or only spaces)."""
+    return f"{v} is null or trim({v}) = ''"
+
+
+def _column_checks(
+    kind: ExtractKind, col: Column, is_blank: str | None = None
+) -> list[tuple[str, str, str, list]]:
+    """(condition, message expr, fix expr, params) for one column; `v` is the value.
+    `is_blank`: a boolean column already holding blank(v) (computed once per row for the
+    counting scan instead of once per check)."""
     v = q(col.name)
     checks: list[tuple[str, str, str, list]] = []
     if col.required:
         checks.append(
             (
-                f"{v} is null or trim({v}) = ''",
+                is_blank or blank(v),
                 "'missing value: " + col.name + " is required'",
                 "'fill it in'",
                 [],
             )
         )
-    present = f"{v} is not null and trim({v}) <> ''"
+    present = f"not {is_blank}" if is_blank else f"{v} is not null and trim({v}) <> ''"
     if col.type == DATE:
         checks.append(
             (
@@ -216,17 +225,26 @@ def check_file(con: duckdb.DuckDBPyConnection, s: Staged, problems: list[Problem
     """Pass 1: every per-file check on one staged extract."""
     kind, t, file = s.kind, s.table, s.label
     checks: list[tuple[str, str, str, str, list]] = []  # column, condition, message, fix, params
-    for col in kind.columns:
-        for cond, message, fix, params in _column_checks(kind, col):
+    counted: list[str] = []  # the same conditions over the blank flags of the counting scan
+    flags: list[str] = []
+    for i, col in enumerate(kind.columns):
+        flag = f"_blank{i}"
+        flags.append(f"({blank(q(col.name))}) as {flag}")
+        for (cond, message, fix, params), (fast, *_) in zip(
+            _column_checks(kind, col), _column_checks(kind, col, flag), strict=True
+        ):
             checks.append((col.name, cond, message, fix, params))
+            counted.append(fast)
     for rule_kind, column, cond, message, fix in ROW_RULES:
         if rule_kind == kind.name:
             checks.append((column, cond, message, fix, []))
-    # One scan counts every check; only failing checks are queried again for their rows.
+            counted.append(cond)
+    # One scan counts every check (each column's blank test computed once per row); only
+    # failing checks are queried again for their rows.
     counts = con.execute(
         "select "  # noqa: S608
-        + ", ".join(f"count(*) filter (where {cond})" for _, cond, _, _, _ in checks)
-        + f" from {t}",
+        + ", ".join(f"count(*) filter (where {cond})" for cond in counted)
+        + f" from (select *, {', '.join(flags)} from {t})",
         [p for _, _, _, _, params in checks for p in params[:1]],
     ).fetchone()
     for n, (column, cond, message, fix, params) in zip(counts, checks, strict=True):
@@ -357,6 +375,16 @@ def _check_sequences(
         k.table: effective(con, k, k.table in kinds)
         for k in (INCIDENTS, CASES, CASE_EVENTS, NOTIFICATIONS)
     }
+
+    def empty(table: str) -> bool:
+        """No row in this load nor in the database: every check on its rows finds nothing."""
+        return (
+            table not in kinds
+            and not con.execute(f"select exists (select 1 from {q(table)})").fetchone()[0]
+        )
+
+    if empty("case_events") and empty("notifications"):
+        return
     # An event dated before its incident: reported on the event row, or on the incident row
     # when only the incident comes from this load.
     rows = con.execute(
