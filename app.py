@@ -7,6 +7,7 @@ Thin by design: pages present, metrics/ computes, access/ decides who sees what.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -15,7 +16,13 @@ from ui import auth
 from ui.filters import sidebar_filters
 from ui.i18n import t
 from ui.nav import navigation_pages
-from ui.shell import ensure_database, filter_choices, language_switch, mark_entry
+from ui.shell import (
+    ensure_database,
+    filter_choices,
+    language_switch,
+    mark_entry,
+    record_run_time,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -26,6 +33,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+started = time.perf_counter()
 mark_entry()
 lang = language_switch()
 ensure_database(lang)
@@ -48,3 +56,4 @@ if hasattr(auth, "render_account"):
         st.divider()
     auth.render_account(scope)
 page.run()
+record_run_time(page.url_path, time.perf_counter() - started)

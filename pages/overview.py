@@ -13,7 +13,15 @@ import streamlit as st  # noqa: E402
 
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
-from ui.formatting import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed_int, fmt_signed_pct  # noqa: E402
+from ui.formatting import (  # noqa: E402
+    colon,
+    fmt_date,
+    fmt_int,
+    fmt_pct,
+    fmt_pp,
+    fmt_signed_int,
+    fmt_signed_pct,
+)
 from ui.i18n import label  # noqa: E402
 from ui.layout import chart, definitions_popover, kpi, metric_label, table  # noqa: E402
 from ui.nav import link  # noqa: E402
@@ -40,9 +48,9 @@ def change_text(row: pd.Series) -> str | None:
     if not isinstance(row["change"], (int, float)) or pd.isna(row["change"]):
         return None
     if row["format"] == "rate":
-        return f"{fmt_pp(row['change'], lang)} {page.t('common.vs_previous')}"
+        return fmt_pp(row["change"], lang)
     pct = f" ({fmt_signed_pct(row['change_pct'], lang)})" if pd.notna(row["change_pct"]) else ""
-    return f"{fmt_signed_int(row['change'], lang)}{pct} {page.t('common.vs_previous')}"
+    return f"{fmt_signed_int(row['change'], lang)}{pct}"
 
 
 def value_text(value: object, fmt: str) -> str:
@@ -53,10 +61,10 @@ def value_text(value: object, fmt: str) -> str:
 change = page.metric("kpi_change", keys=HEADLINE).set_index("metric")
 first = change.iloc[0]
 st.subheader(
-    f"{page.t('overview.kpis')}: {fmt_date(first['period_from'], lang)} – {fmt_date(first['period_to'], lang)}"
+    f"{page.t('overview.kpis')}{colon(lang)}{fmt_date(first['period_from'], lang)} – {fmt_date(first['period_to'], lang)}"
 )
 st.caption(
-    f"{page.t('common.previous')}: {fmt_date(first['previous_from'], lang)} – {fmt_date(first['previous_to'], lang)}"
+    f"{page.t('overview.change_caption')}{colon(lang)}{fmt_date(first['previous_from'], lang)} – {fmt_date(first['previous_to'], lang)}"
 )
 for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
     row = change.loc[key]
@@ -152,7 +160,6 @@ with right:
         key="missions_table",
         column_config=config,
         on_select=on_mission_click,
-        height=380,
         percent_cols=[headers["investigation_rate"], headers["conviction_rate"]],
     )
     st.caption(page.t("overview.missions_caption"))

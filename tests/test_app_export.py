@@ -68,3 +68,10 @@ def test_xlsx_holds_no_formula_and_keeps_numbers():
 def test_file_stem_is_safe():
     assert file_stem("Cases / MINUSCA 2024") == "cases-minusca-2024"
     assert file_stem("../../etc") == "etc"
+
+
+def test_english_and_french_catalogues_have_the_same_keys():
+    from ui.i18n import MESSAGES
+
+    assert set(MESSAGES["en"]) == set(MESSAGES["fr"])
+    assert all(MESSAGES["fr"][k].strip() for k in MESSAGES["fr"])

@@ -164,3 +164,8 @@ def fmt_value(value: object, fmt: str, lang: str) -> str:
     if isinstance(value, float) and not math.isnan(value) and not value.is_integer():
         return fmt_number(value, lang)
     return fmt_int(value, lang)
+
+
+def colon(lang: str) -> str:
+    """': ' in English; French typography puts a narrow no-break space before the colon."""
+    return f"{NNBSP}: " if lang == "fr" else ": "

@@ -20,7 +20,7 @@ from access.scope import Scope
 from metrics.filters import Filters
 from ui import data
 from ui.filters import current_filters
-from ui.formatting import fmt_date
+from ui.formatting import colon, fmt_date
 from ui.i18n import LANGS, resolve_lang, t
 
 LANG_KEY = "ui_lang"
@@ -119,6 +119,16 @@ PROJECTOR_CSS = """
 """
 
 
+def record_run_time(page: str, seconds: float) -> None:
+    """Benchmarks only: append the script's run time to $R2589_TIMING_LOG when it is set."""
+    import os
+
+    path = os.environ.get("R2589_TIMING_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{page}\t{seconds:.6f}\n")
+
+
 ENTRY_FLAG = "_r2589_entry_ran"  # server-side only (no widget has this key)
 
 
@@ -162,12 +172,14 @@ def status_line(page: PageContext) -> None:
         return
     get = status.get if isinstance(status, dict) else lambda k, d=None: getattr(status, k, d)
     parts = [
-        f"{t('status.last_updated', lang)}: **{fmt_date(get('last_updated'), lang)}**",
-        f"{t('status.verified_up_to', lang)}: **{fmt_date(get('verified_up_to'), lang)}**",
-        f"{t('status.register_snapshot', lang)}: **{fmt_date(get('register_snapshot'), lang)}**",
+        f"{t('status.last_updated', lang)}{colon(lang)}**{fmt_date(get('last_updated'), lang)}**",
+        f"{t('status.verified_up_to', lang)}{colon(lang)}**{fmt_date(get('verified_up_to'), lang)}**",
+        f"{t('status.register_snapshot', lang)}{colon(lang)}**{fmt_date(get('register_snapshot'), lang)}**",
     ]
     if page.filters.as_of:
-        parts.append(f"{t('status.as_of', lang)}: **{fmt_date(page.filters.as_of, lang)}**")
+        parts.append(
+            f"{t('status.as_of', lang)}{colon(lang)}**{fmt_date(page.filters.as_of, lang)}**"
+        )
     st.caption(" · ".join(parts))
     if get("synthetic"):
         st.warning(t("banner.demo", lang))
