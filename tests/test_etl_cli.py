@@ -64,6 +64,46 @@ def test_upsert_counts_updates_and_keeps_provenance(tmp_path):
     assert row == ("confirmed", "incidents_2024.csv", 0, 1)
 
 
+def test_upsert_replaces_without_primary_keys_and_in_a_database_that_still_has_them(tmp_path):
+    """schema.sql declares no PRIMARY KEY on case-tracking tables (ART indexes made large loads
+    slow): an upsert deletes the stored rows of the staged keys, then inserts. A database
+    created while the tables had primary keys loads the same way (insert or replace)."""
+    from etl.db import init_db
+    from etl.extracts import CASE_TRACKING
+
+    newer = tmp_path / "incidents_2024.csv"
+    lines = CASE_FILES.joinpath("incidents.csv").read_text(encoding="utf-8").splitlines()
+    newer.write_text(
+        "\n".join([lines[0], lines[-1].replace("unverified", "confirmed")]) + "\n",
+        encoding="utf-8",
+    )
+    dumps = []
+    for keyed in (False, True):
+        db = tmp_path / f"keyed-{keyed}.duckdb"
+        con = duckdb.connect(str(db))
+        init_db(con)
+        if keyed:
+            for kind in CASE_TRACKING:
+                con.execute(f"alter table {kind.table} add primary key ({', '.join(kind.key)})")
+        keys = con.execute(
+            "select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY' "
+            "and table_name = 'incidents'"
+        ).fetchone()[0]
+        con.close()
+        assert keys == (1 if keyed else 0)
+        assert cli("load", "--quiet", "--db", db, *sorted(CASE_FILES.glob("*.csv")))[0] == 0
+        code, err = cli("load", "--quiet", "--db", db, newer)
+        assert code == 0, err
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute(
+            "select count(*), count(*) filter (where verification = 'confirmed') "
+            "from incidents where incident_id = 'INC-0004'"
+        ).fetchone() == (1, 1)
+        con.close()
+        dumps.append(dump(db))
+    assert dumps[0] == dumps[1]
+
+
 def test_default_database_path_comes_from_the_environment(tmp_path):
     db = tmp_path / "env.duckdb"
     out = subprocess.run(
