@@ -187,6 +187,7 @@ with right:
             "fgcolor": "white",
             "fgopacity": 0.45,
             "solidity": 0.25,
+            "fillmode": "overlay",
         }
     )
     shown = sus[["label", "suspects"]].rename(

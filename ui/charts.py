@@ -199,6 +199,7 @@ def stacked_bars(
                     "fgcolor": "white",
                     "fgopacity": 0.45,
                     "solidity": 0.25,
+                    "fillmode": "overlay",
                 },
                 text=part[text] if text else None,
                 textposition="inside",
