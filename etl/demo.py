@@ -14,8 +14,9 @@ deaths by mission and year), 2,800 victims (about 370 killed, 1,900 injured), 1,
 case files, 1,500 register records. Cases grow linearly: CASES_PER_SCALE (about 1,750) x scale
 (scale 570 -> ~1M cases, scale 5,700 -> ~10M). Focal points, deployments and the six hand-written "anchor"
 cases (shaped like the public verdicts listed in DOMAIN.md) do not scale. Timings: see
-benchmarks/bench_demo.py and docs/reference-data.md (the primary-key indexes of schema.sql
-dominate the cost at large scales).
+benchmarks/bench_demo.py. At benchmark scales the cost is mostly DuckDB compressing and writing
+about 8 rows per case (unique string ids, narratives); the scaled tables are written without
+primary-key indexes (see SCALED_TABLES).
 
 Same seed and scale => identical table contents (not identical file bytes: DuckDB's storage
 layout depends on thread scheduling). Every row is synthetic: `synthetic = true` where the
@@ -1144,6 +1145,7 @@ def build_demo(
     try:
         con.execute(f"set temp_directory = {_lit(str(tmp) + '.spill')}")
         con.execute("set memory_limit = '1400MB'")
+        con.execute("set enable_progress_bar = false")  # nothing on stdout from DuckDB
         # row order carries no meaning (contents are deterministic, not the storage layout)
         con.execute("set preserve_insertion_order = false")
         ddl = _unkeyed_ddl()

@@ -471,3 +471,33 @@ def test_a_demo_has_the_schema_of_a_fresh_database_with_or_without_keys(tmp_path
         for table in TABLES:
             assert _checksum(con, table) == _checksum(u, table), table
     fresh.close()
+
+
+def test_a_load_on_top_of_a_demo_without_keys_updates_and_adds_rows(tmp_path):
+    """Above KEYED_MAX_SCALE the scaled tables carry no primary key: `python -m etl load` still
+    upserts into them (a changed incident replaces the stored one, a new one is added)."""
+    from test_etl_support import cli
+
+    db = tmp_path / "demo.duckdb"
+    build_demo(db, seed=2589, scale=0.05, models=False, keys=False)
+    with duckdb.connect(str(db), read_only=True) as c:
+        n = c.execute("select count(*) from incidents").fetchone()[0]
+        first = c.execute("select min(incident_id) from incidents").fetchone()[0]
+    src = next(p for p in write_extracts(tmp_path / "x", seed=2589, scale=0.05) if p.stem == "incidents")
+    with src.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    changed = next(r for r in rows if r["incident_id"] == first)
+    changed["place"] = "Changed place"
+    added = dict(changed, incident_id="LOAD-INC-1")
+    out = tmp_path / "incidents.csv"
+    with out.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows([changed, added])
+    code, err = cli("load", "--quiet", "--synthetic", "--db", db, out)
+    assert code == 0, err
+    with duckdb.connect(str(db), read_only=True) as c:
+        assert c.execute("select count(*) from incidents").fetchone()[0] == n + 1
+        assert c.execute(
+            "select place from incidents where incident_id = ?", [first]
+        ).fetchall() == [("Changed place",)]
