@@ -111,6 +111,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "common.error_metrics": "This panel could not be computed.",
         "common.loading": "Loading…",
         "common.days": "days",
+        "common.withheld_dash": "–: withheld to protect a small number, or no data.",
         "common.not_allowed": "Your role does not give access to this information.",
         # gender values
         "gender.F": "Women",
@@ -461,6 +462,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "common.error_metrics": "Ce panneau n’a pas pu être calculé.",
         "common.loading": "Chargement…",
         "common.days": "jours",
+        "common.withheld_dash": "– : masqué pour protéger un petit effectif, ou sans donnée.",
         "common.not_allowed": "Votre rôle ne donne pas accès à ces informations.",
         "gender.F": "Femmes",
         "gender.M": "Hommes",

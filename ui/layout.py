@@ -153,6 +153,12 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
         )
 
 
+def _dash(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "–"
+    return value
+
+
 def display_frame(
     df: pd.DataFrame,
     lang: str,
@@ -164,6 +170,9 @@ def display_frame(
     DD/MM/YYYY. Downloads keep the raw values."""
     shown = df.copy()
     config: dict[str, Any] = {}
+    for col in shown.columns:  # a missing or withheld value reads "–", never "None"
+        if shown[col].dtype == object and shown[col].isna().any():
+            shown[col] = shown[col].map(_dash)
     pct = "%.0f\u202f%%" if lang == "fr" else "%.0f%%"
     for col in shown.columns:
         series = shown[col]
@@ -201,7 +210,15 @@ def table(
     selection_mode: str = "single-row",
     percent_cols: Sequence[str] = (),
 ) -> Any:
-    """A table with its downloads. Returns the selection event when on_select is given."""
+    """A table with its downloads. Returns the selection event when on_select is given.
+
+    Counts protected by access.disclosure show their markers ("<5", "x") on screen and in the
+    downloads alike."""
+    info = df.attrs.get("disclosure")
+    if info and all(c in df.columns for c in info.get("count_columns", ())):
+        from access.disclosure import display_counts
+
+        df = display_counts(df)
     shown, config = display_frame(df, lang, percent_cols, column_config)
     kwargs: dict[str, Any] = {
         "hide_index": True,

@@ -181,6 +181,13 @@ def status_line(page: PageContext) -> None:
             f"{t('status.as_of', lang)}{colon(lang)}**{fmt_date(page.filters.as_of, lang)}**"
         )
     st.caption(" · ".join(parts))
+    if page.scope.suppress_small_counts:
+        try:
+            from access.disclosure import legend
+
+            st.caption(f"{legend(lang)}. {t('common.withheld_dash', lang)}")
+        except ImportError:
+            st.caption(t("common.suppressed_note", lang))
     if get("synthetic"):
         st.warning(t("banner.demo", lang))
 

@@ -120,3 +120,14 @@ def test_changing_a_filter_writes_the_url_and_the_url_reproduces_it(page: Page, 
     expect(box).to_be_checked()
     assert_no_exception(other)
     other.close()
+
+
+def test_briefing_screen_shows_aggregates_only_in_large_type(page: Page, app_server, screenshots):
+    foreign = watch_requests(page, app_server)
+    open_signed_in(page, f"{app_server}/overview", user="friends")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(t("page.overview", "en"))
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav.get_by_text(t("page.cases", "en"), exact=True)).to_have_count(0)
+    assert_no_exception(page)
+    page.screenshot(path=str(screenshots / "overview-briefing.png"))
+    assert foreign == []
