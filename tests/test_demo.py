@@ -483,7 +483,9 @@ def test_a_load_on_top_of_a_demo_without_keys_updates_and_adds_rows(tmp_path):
     with duckdb.connect(str(db), read_only=True) as c:
         n = c.execute("select count(*) from incidents").fetchone()[0]
         first = c.execute("select min(incident_id) from incidents").fetchone()[0]
-    src = next(p for p in write_extracts(tmp_path / "x", seed=2589, scale=0.05) if p.stem == "incidents")
+    src = next(
+        p for p in write_extracts(tmp_path / "x", seed=2589, scale=0.05) if p.stem == "incidents"
+    )
     with src.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     changed = next(r for r in rows if r["incident_id"] == first)
