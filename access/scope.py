@@ -80,18 +80,17 @@ class Scope:
         if self.is_full:
             return "true", []
         if self.role == "focal_point":
-            return f"{alias}.mission_code in (select unnest(?::varchar[]))", [list(self.missions)]
-        parts, params = [], []
+            return _in(f"{alias}.mission_code", self.missions)
+        parts = []
         if self.host_states:
-            parts.append(f"{alias}.host_state in (select unnest(?::varchar[]))")
-            params.append(list(self.host_states))
+            parts.append(_in(f"{alias}.host_state", self.host_states))
         if self.contributing_states:
-            parts.append(f"list_has_any({alias}.uniformed_nationalities, ?::varchar[])")
-            params.append(list(self.contributing_states))
+            parts.append(
+                _contains_any(f"{alias}.uniformed_nationalities", self.contributing_states)
+            )
         if self.nationality_states:
-            parts.append(f"list_has_any({alias}.civilian_nationalities, ?::varchar[])")
-            params.append(list(self.nationality_states))
-        return "(" + " or ".join(parts) + ")", params
+            parts.append(_contains_any(f"{alias}.civilian_nationalities", self.nationality_states))
+        return _any_of(parts)
 
     def person_predicate(self, alias: str = "p") -> tuple[str, list]:
         """Rows at person grain (register records, victims, person rollups).
@@ -103,24 +102,19 @@ class Scope:
         if self.is_full:
             return "true", []
         if self.role == "focal_point":
-            return f"{alias}.mission_code in (select unnest(?::varchar[]))", [list(self.missions)]
-        parts, params = [], []
+            return _in(f"{alias}.mission_code", self.missions)
+        parts = []
         if self.host_states:
-            parts.append(f"{alias}.host_state in (select unnest(?::varchar[]))")
-            params.append(list(self.host_states))
-        if self.contributing_states:
-            parts.append(
-                f"({alias}.nationality in (select unnest(?::varchar[]))"
-                f" and {alias}.personnel_type in (select unnest(?::varchar[])))"
-            )
-            params += [list(self.contributing_states), list(UNIFORMED)]
-        if self.nationality_states:
-            parts.append(
-                f"({alias}.nationality in (select unnest(?::varchar[]))"
-                f" and {alias}.personnel_type in (select unnest(?::varchar[])))"
-            )
-            params += [list(self.nationality_states), list(CIVILIAN)]
-        return "(" + " or ".join(parts) + ")", params
+            parts.append(_in(f"{alias}.host_state", self.host_states))
+        for states, categories in (
+            (self.contributing_states, UNIFORMED),
+            (self.nationality_states, CIVILIAN),
+        ):
+            if states:
+                nat_sql, nat_params = _in(f"{alias}.nationality", states)
+                cat_sql, cat_params = _in(f"{alias}.personnel_type", categories)
+                parts.append((f"({nat_sql} and {cat_sql})", nat_params + cat_params))
+        return _any_of(parts)
 
     def state_predicate(self, column: str) -> tuple[str, list]:
         """Rows attached to one State (assistance.host_state, notifications.recipient_state)."""
@@ -131,15 +125,34 @@ class Scope:
         states = sorted(
             set(self.host_states) | set(self.contributing_states) | set(self.nationality_states)
         )
-        return f"{column} in (select unnest(?::varchar[]))", [states]
+        return _in(column, states)
 
     def mission_predicate(self, column: str) -> tuple[str, list]:
         """Rows attached to a mission only (focal points list)."""
         if self.is_full:
             return "true", []
         if self.role == "focal_point":
-            return f"{column} in (select unnest(?::varchar[]))", [list(self.missions)]
+            return _in(column, self.missions)
         return "true", []  # member States see every mission's focal-point function (no names)
 
 
+def _any_of(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    sql = "(" + " or ".join(p[0] for p in parts) + ")"
+    return sql, [v for p in parts for v in p[1]]
+
+
 FULL = Scope(role="hq", label="UN Headquarters")
+
+
+def _in(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list]:
+    """`column in (?, ?, ...)`: a scalar IN list (DuckDB 2.0 scans `in (select unnest(?))`
+    several times slower)."""
+    values = list(values)
+    return f"{column} in ({', '.join('?' * len(values))})", values
+
+
+def _contains_any(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list]:
+    """Any of `values` in the list column: an OR of list_contains (faster than list_has_any
+    with a bound list in DuckDB 2.0)."""
+    values = list(values)
+    return "(" + " or ".join(f"list_contains({column}, ?)" for _ in values) + ")", values
