@@ -1281,7 +1281,17 @@ def state_progress(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFr
     df = _sort(
         df[[*order, "period_from", "period_to", "previous_from", "previous_to"]], ("host_state",)
     )
-    return _finish(df, scope, counts)
+    # A change is derived from two counts: hidden when either is. Rates at the period's end
+    # follow the open cases they are computed over.
+    derived = {}
+    for m in PROGRESS_MEASURES:
+        if m.endswith("_rate_at_end"):
+            derived[m] = ["cases_open_at_end"]
+            derived[f"{m}_previous"] = ["cases_open_at_end_previous"]
+            derived[f"{m}_change"] = ["cases_open_at_end", "cases_open_at_end_previous"]
+        else:
+            derived[f"{m}_change"] = [m, f"{m}_previous"]
+    return _finish(df, scope, counts, rates=derived)
 
 
 # ---------------------------------------------------------------------------- capacity, focal

@@ -337,15 +337,7 @@ def test_two_users_with_the_same_filters_get_their_own_cached_results(
     assert chad["IDS"] == ",".join(sorted(direct.case_id))
 
 
-# ------------------------------------------------------------------------- known leaks (metrics)
-# Found by this suite and reported to the metrics engineer; xfail until fixed (then drop the mark).
-
-
-@pytest.mark.xfail(
-    reason="metrics.state_progress: *_change is shown where its count is suppressed "
-    "(pass rates={'x_change': ['x', 'x_previous']} to protect_counts)",
-    strict=False,
-)
+# ------------------------------------------------------------------------- derived values
 @pytest.mark.parametrize("user", ["drc", "analyst", "minusca.focal"])
 def test_a_change_never_reveals_a_suppressed_count(con, user):
     df = metrics.state_progress(con, WIDE, SCOPES[user])
