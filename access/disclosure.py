@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -170,6 +171,7 @@ def _audit(
     known: list[bool],
     t: int,
     exact: bool = False,
+    budget: list[float] | None = None,
 ) -> np.ndarray:
     """Flat ids of hidden cells whose value a reader can work out (interval of one integer)."""
     hidden = state > 0
@@ -184,28 +186,72 @@ def _audit(
             if len(vis):
                 hi[g2] = np.minimum(hi[g2], vis.min())
     active = [g for g, k in zip(groups, known, strict=True) if k and hidden[g].any()]
-    for _ in range(50):
-        tightened = False
-        for g in active:
-            h = g[hidden[g]]
-            s = val[g].sum() - val[g][~hidden[g]].sum()  # hidden sum, known from the total
-            others_lo = lo[h].sum() - lo[h]
-            new_lo = np.maximum(lo[h], s - _others_sum(hi[h]))
-            new_hi = np.minimum(hi[h], s - others_lo)
-            if (new_lo > lo[h] + 1e-9).any() or (new_hi < hi[h] - 1e-9).any():
-                lo[h], hi[h] = new_lo, new_hi
-                tightened = True
-        if not tightened:
-            break
+    # Worklist propagation: a group is revisited only when one of its hidden cells tightened.
+    hidden_of = [g[hidden[g]] for g in active]
+    sums = [val[g].sum() - val[g][~hidden[g]].sum() for g in active]  # known hidden sums
+    groups_of: dict[int, list[int]] = {}
+    for i, h in enumerate(hidden_of):
+        for c in h:
+            groups_of.setdefault(int(c), []).append(i)
+    queue = list(range(len(active)))
+    queued = [True] * len(active)
+    steps = 0
+    while queue and steps < 50 * max(len(active), 1):
+        steps += 1
+        i = queue.pop()
+        queued[i] = False
+        h, s = hidden_of[i], sums[i]
+        new_lo = np.maximum(lo[h], s - _others_sum(hi[h]))
+        new_hi = np.minimum(hi[h], s - (lo[h].sum() - lo[h]))
+        changed = (new_lo > lo[h] + 1e-9) | (new_hi < hi[h] - 1e-9)
+        if changed.any():
+            lo[h], hi[h] = new_lo, new_hi
+            for c in h[changed]:
+                for j in groups_of[int(c)]:
+                    if not queued[j]:
+                        queued[j] = True
+                        queue.append(j)
     # Only small (primary) cells need protecting: a complementary cell is >= t by construction.
     primary = state == 1
     found = np.flatnonzero(primary & (np.floor(hi + 1e-9) - np.ceil(lo - 1e-9) < 1))
-    if len(found) or not exact:
+    if len(found) or not exact or budget is None:
         return found
-    return _lp_audit(val, hidden, primary, lo, hi, active)
+    return _lp_audit(val, hidden, primary, lo, hi, active, budget)
 
 
-LP_MAX_HIDDEN = 400  # above this, bounds propagation alone (documented residual risk)
+LP_MAX_HIDDEN = 200  # hidden cells per component; above this, bounds propagation alone
+LP_SECONDS = 1.0  # time for linear programs per protect_counts call; then propagation alone
+
+
+def _components(hidden: np.ndarray, active: list[np.ndarray]) -> list[tuple[np.ndarray, list]]:
+    """Independent sub-problems: hidden cells linked by a shared group (union-find), each with
+    the groups that touch it. Count columns are independent unless declared additive."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for g in active:
+        h = [int(c) for c in g[hidden[g]]]
+        for c in h[1:]:
+            parent[find(c)] = find(h[0])
+        if h:
+            find(h[0])
+    cells_by_root: dict[int, list[int]] = {}
+    for c in parent:
+        cells_by_root.setdefault(find(c), []).append(c)
+    groups_by_root: dict[int, list[np.ndarray]] = {}
+    for g in active:
+        h = g[hidden[g]]
+        if len(h):
+            groups_by_root.setdefault(find(int(h[0])), []).append(g)
+    return [
+        (np.array(sorted(cells)), groups_by_root.get(root, []))
+        for root, cells in cells_by_root.items()
+    ]
 
 
 def _lp_audit(
@@ -215,37 +261,41 @@ def _lp_audit(
     lo: np.ndarray,
     hi: np.ndarray,
     active: list[np.ndarray],
+    budget: list[float],
 ) -> np.ndarray:
     """Exact audit by linear programming (scipy's HiGHS) over every known group total at once:
-    the smallest and largest value each hidden cell can take. Bounds propagation misses
-    derivations that combine several groups; this does not."""
+    the smallest and largest value each hidden small cell can take. Bounds propagation misses
+    derivations that combine several groups; this does not. Solved per independent component;
+    a component with more than LP_MAX_HIDDEN hidden cells keeps bounds propagation only."""
     try:
         from scipy.optimize import linprog
     except ImportError:  # pragma: no cover - scipy ships with the app's dependencies
         return np.array([], dtype=int)
-    cells = np.flatnonzero(hidden)
-    if not len(cells) or len(cells) > LP_MAX_HIDDEN or not active:
-        return np.array([], dtype=int)
-    pos = {int(c): i for i, c in enumerate(cells)}
-    a_eq = np.zeros((len(active), len(cells)))
-    b_eq = np.zeros(len(active))
-    for r, g in enumerate(active):
-        for c in g[hidden[g]]:
-            a_eq[r, pos[int(c)]] = 1.0
-        b_eq[r] = val[g].sum() - val[g][~hidden[g]].sum()
-    bounds = [(lo[c], None if np.isinf(hi[c]) else hi[c]) for c in cells]
-    out = []
-    for c in cells:
-        if not primary[c]:
+    out: list[int] = []
+    for cells, groups in _components(hidden, active):
+        if not groups or len(cells) > LP_MAX_HIDDEN or not primary[cells].any():
             continue
-        obj = np.zeros(len(cells))
-        obj[pos[int(c)]] = 1.0
-        low = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if low.status != 0 or high.status != 0:
-            continue
-        if np.floor(-high.fun + 1e-6) - np.ceil(low.fun - 1e-6) < 1:
-            out.append(int(c))
+        pos = {int(c): i for i, c in enumerate(cells)}
+        a_eq = np.zeros((len(groups), len(cells)))
+        b_eq = np.zeros(len(groups))
+        for r, g in enumerate(groups):
+            for c in g[hidden[g]]:
+                a_eq[r, pos[int(c)]] = 1.0
+            b_eq[r] = val[g].sum() - val[g][~hidden[g]].sum()
+        bounds = [(lo[c], None if np.isinf(hi[c]) else hi[c]) for c in cells]
+        # narrowest intervals first: the likeliest to be pinned down
+        order = sorted((c for c in cells if primary[c]), key=lambda c: hi[c] - lo[c])
+        for c in order:
+            if time.monotonic() > budget[0]:
+                return np.array(out, dtype=int)
+            obj = np.zeros(len(cells))
+            obj[pos[int(c)]] = 1.0
+            low = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            high = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if low.status != 0 or high.status != 0:
+                continue
+            if np.floor(-high.fun + 1e-6) - np.ceil(low.fun - 1e-6) < 1:
+                out.append(int(c))
     return np.array(out, dtype=int)
 
 
@@ -305,15 +355,22 @@ def protect_counts(
         for cell in g:
             member.setdefault(int(cell), []).append(gi)
 
+    grand = {gi for gi, g in enumerate(groups) if len(g) == n_rows and n_rows > 1}
+    budget = [time.monotonic() + LP_SECONDS]  # deadline for the exact audit
     for _ in range(n_rows * n_cols + 1):
-        derivable = _audit(val, state, groups, known, t, exact=len(dims) > 1 or bool(additive_idx))
+        derivable = _audit(
+            val, state, groups, known, t, exact=len(dims) > 1 or bool(additive_idx), budget=budget
+        )
         if len(derivable) == 0:
             break
         acted: set[int] = set()
         acted_groups: set[int] = set()
         for cell in derivable:
-            if acted_groups.intersection(member[int(cell)]):
-                continue  # a sibling was just suppressed: audit again before doing more
+            # Skip a cell whose sibling was just suppressed (audit again first). A grand total
+            # links every cell of a column, so it only counts when it is the cell's sole group.
+            near = [gi for gi in member[int(cell)] if gi not in grand] or member[int(cell)]
+            if acted_groups.intersection(near):
+                continue
             best = None  # (value, cell) of the smallest visible non-zero sibling
             for gi in member[int(cell)]:
                 if not known[gi]:
