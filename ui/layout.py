@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui.charts import PLOTLY_CONFIG
 from ui.export import file_stem, to_csv_bytes, to_xlsx_bytes
+from ui.formatting import fmt_number, fmt_pct
 from ui.i18n import t
 
 UNIT_LABELS = {
@@ -176,9 +177,23 @@ def display_frame(
     pct = "%.0f\u202f%%" if lang == "fr" else "%.0f%%"
     for col in shown.columns:
         series = shown[col]
-        if col in percent_cols:
+        if col in percent_cols and series.isna().any():
+            # a withheld rate: text, so the gap reads "–" rather than "None"
+            shown[col] = [_dash(v) if _dash(v) == "–" else fmt_pct(v, lang) for v in series]
+        elif col in percent_cols:
             shown[col] = pd.to_numeric(series, errors="coerce") * 100
             config[col] = st.column_config.NumberColumn(format=pct)
+        elif (
+            pd.api.types.is_numeric_dtype(series)
+            and not pd.api.types.is_bool_dtype(series)
+            and series.isna().any()
+        ):
+            shown[col] = [
+                _dash(v)
+                if _dash(v) == "–"
+                else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+                for v in series
+            ]
         elif pd.api.types.is_bool_dtype(series):
             continue
         elif pd.api.types.is_integer_dtype(series):

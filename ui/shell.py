@@ -114,7 +114,7 @@ PROJECTOR_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
   [data-testid="stMetricValue"] { font-size: 3rem; }
-  [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.05rem; white-space: normal; }
 </style>
 """
 
