@@ -58,6 +58,8 @@ create or replace macro r2589_stage_rank(stage) as
 create or replace table fact_incidents as
 with
 victim_counts as (
+    -- Counts, and the least and greatest value of each list column (a list of at most two
+    -- distinct values is [lo] or [lo, hi]; list() aggregates were most of the model build).
     select
         v.incident_id,
         count(*) filter (where v.outcome = 'killed') as killed,
@@ -71,15 +73,37 @@ victim_counts as (
         count(*) filter (where v.gender = 'F') as victims_f,
         count(*) filter (where v.gender = 'M') as victims_m,
         count(*) filter (where v.gender not in ('F', 'M')) as victims_unknown,
+        min(v.nationality) filter (
+            where v.personnel_category in ('Military', 'Police', 'Military Observer')) as uniformed_lo,
+        max(v.nationality) filter (
+            where v.personnel_category in ('Military', 'Police', 'Military Observer')) as uniformed_hi,
+        min(v.nationality) filter (
+            where v.personnel_category not in ('Military', 'Police', 'Military Observer')) as civilian_lo,
+        max(v.nationality) filter (
+            where v.personnel_category not in ('Military', 'Police', 'Military Observer')) as civilian_hi,
+        min(v.nationality) as nationality_lo,
+        max(v.nationality) as nationality_hi,
+        min(trim(v.personnel_category)) as personnel_lo,
+        max(trim(v.personnel_category)) as personnel_hi
+    from victims as v
+    join incidents as i on i.incident_id = v.incident_id
+    group by v.incident_id
+),
+victim_lists as (
+    -- Sorted distinct lists, only for incidents where some list can hold three or more
+    -- distinct values (more than two victims, and not all of one nationality and one type).
+    select
+        v.incident_id,
         list_sort(list_distinct(list(v.nationality) filter (
             where v.personnel_category in ('Military', 'Police', 'Military Observer')))) as uniformed_nationalities,
         list_sort(list_distinct(list(v.nationality) filter (
             where v.personnel_category not in ('Military', 'Police', 'Military Observer')))) as civilian_nationalities,
         list_sort(list_distinct(list(v.nationality))) as nationalities,
-        list_sort(list_distinct(list(trim(v.personnel_category)))) as personnel_types,
-        list_sort(list_distinct(list(case when v.gender in ('F', 'M') then v.gender else 'unknown' end))) as genders
+        list_sort(list_distinct(list(trim(v.personnel_category)))) as personnel_types
     from victims as v
-    join incidents as i on i.incident_id = v.incident_id
+    where v.incident_id in (
+        select incident_id from victim_counts
+        where victims > 2 and (nationality_lo <> nationality_hi or personnel_lo <> personnel_hi))
     group by v.incident_id
 ),
 case_counts as (
@@ -117,11 +141,36 @@ final as (
         coalesce(vc.victims_f, 0) as victims_f,
         coalesce(vc.victims_m, 0) as victims_m,
         coalesce(vc.victims_unknown, 0) as victims_unknown,
-        coalesce(vc.uniformed_nationalities, []::varchar[]) as uniformed_nationalities,
-        coalesce(vc.civilian_nationalities, []::varchar[]) as civilian_nationalities,
-        coalesce(vc.nationalities, []::varchar[]) as nationalities,
-        coalesce(vc.personnel_types, []::varchar[]) as personnel_types,
-        coalesce(vc.genders, []::varchar[]) as genders,
+        case
+            when vl.incident_id is not null then coalesce(vl.uniformed_nationalities, []::varchar[])
+            when vc.uniformed_lo is null then []::varchar[]
+            when vc.uniformed_lo = vc.uniformed_hi then [vc.uniformed_lo]
+            else [vc.uniformed_lo, vc.uniformed_hi]
+        end as uniformed_nationalities,
+        case
+            when vl.incident_id is not null then coalesce(vl.civilian_nationalities, []::varchar[])
+            when vc.civilian_lo is null then []::varchar[]
+            when vc.civilian_lo = vc.civilian_hi then [vc.civilian_lo]
+            else [vc.civilian_lo, vc.civilian_hi]
+        end as civilian_nationalities,
+        case
+            when vl.incident_id is not null then coalesce(vl.nationalities, []::varchar[])
+            when vc.nationality_lo is null then []::varchar[]
+            when vc.nationality_lo = vc.nationality_hi then [vc.nationality_lo]
+            else [vc.nationality_lo, vc.nationality_hi]
+        end as nationalities,
+        case
+            when vl.incident_id is not null then coalesce(vl.personnel_types, []::varchar[])
+            when vc.personnel_lo is null then []::varchar[]
+            when vc.personnel_lo = vc.personnel_hi then [vc.personnel_lo]
+            else [vc.personnel_lo, vc.personnel_hi]
+        end as personnel_types,
+        -- gender classes present, sorted (F < M < unknown), from the counts
+        ([[], ['F'], ['M'], ['F', 'M'], ['unknown'], ['F', 'unknown'], ['M', 'unknown'],
+          ['F', 'M', 'unknown']]::varchar[][])[
+            1 + cast(coalesce(vc.victims_f, 0) > 0 as integer)
+              + 2 * cast(coalesce(vc.victims_m, 0) > 0 as integer)
+              + 4 * cast(coalesce(vc.victims_unknown, 0) > 0 as integer)] as genders,
         coalesce(cc.n_cases, 0) as n_cases,
         nf.first_notified_at,
         nf.first_answer_on,
@@ -131,6 +180,7 @@ final as (
     from incidents as i
     left join ref_missions as m on m.mission_code = i.mission_code
     left join victim_counts as vc on vc.incident_id = i.incident_id
+    left join victim_lists as vl on vl.incident_id = i.incident_id
     left join case_counts as cc on cc.incident_id = i.incident_id
     left join notification_firsts as nf on nf.incident_id = i.incident_id
 )
