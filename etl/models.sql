@@ -466,7 +466,7 @@ select
     n.answer_received_on,
     date_diff('minute', i.occurred_at, n.sent_at) / 60.0 as delay_hours,
     date_diff('day', cast(n.sent_at as date), n.answer_received_on) as answer_days,
-    (n.sent_at, n.notification_id) = f.first_key as first_to_state,
+    n.first_to_state,
     i.incident_date,
     i.year,
     i.month,
@@ -480,14 +480,16 @@ select
     i.nationalities,
     i.personnel_types,
     i.genders
-from notifications as n
-join fact_incidents as i on i.incident_id = n.incident_id
-join (
-    -- the first notification of each incident to each State (earliest, then lowest id)
-    select incident_id, recipient_state, min((sent_at, notification_id)) as first_key
+from (
+    select
+        *,
+        -- the first notification of the incident to the State: earliest, then lowest id
+        rank() over (
+            partition by incident_id, recipient_state order by sent_at, notification_id
+        ) = 1 as first_to_state
     from notifications
-    group by incident_id, recipient_state
-) as f on f.incident_id = n.incident_id and f.recipient_state = n.recipient_state;
+) as n
+join fact_incidents as i on i.incident_id = n.incident_id;
 
 -- ---------------------------------------------------------------- rollup_incidents
 -- Grain: mission_code x host_state x is_pko x year x month x act_type x verified, with incident
