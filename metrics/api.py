@@ -21,6 +21,7 @@ import pandas as pd
 
 from access import disclosure
 from access.scope import Scope
+from etl.extracts import STAGES as EXTRACT_STAGES
 from metrics import survival
 from metrics.catalogue import BY_KEY, catalogue_frame
 from metrics.filters import (
@@ -872,6 +873,42 @@ def stalled_count(
     return _finish(_sort(_q(con, sql, params), by), scope, ("stalled_cases", "pending"))
 
 
+# Every stage a case can be at, from etl/extracts.py, plus 'reported' (rank 0): a case file with
+# no stage event yet. Ordered by the model's r2589_stage_rank in SQL.
+CASE_STAGES = ("reported", *EXTRACT_STAGES)
+
+
+def cases_by_stage(
+    con: Con, filters: Filters | None, scope: Scope, days: int = 180
+) -> pd.DataFrame:
+    """Case files by their current stage as of the as-of date (today if unset): one row per
+    stage, every stage listed even at 0, in the order of the model's stage rank
+    (`r2589_stage_rank`); 'reported' = a case file with no stage event yet. Columns: stage,
+    cases, stalled (pending, no stage change for `days`; see stalled_cases). An aggregate,
+    allowed for every role; counts protected like other aggregates."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    sql, params = _case_rows_sql(f, scope, days)
+    sql = f"""
+        with stages as (
+            select stage, r2589_stage_rank(stage) as stage_rank
+            from unnest(?::varchar[]) as t(stage)
+        ),
+        counted as (
+            select coalesce(r.current_stage, 'reported') as stage,
+                   count(*) as cases,
+                   count(*) filter (where r.stalled) as stalled
+            from ({sql}) as r
+            group by 1
+        )
+        select stage, coalesce(c.cases, 0) as cases, coalesce(c.stalled, 0) as stalled
+        from stages full outer join counted as c using (stage)
+        order by coalesce(stages.stage_rank, r2589_stage_rank(stage)), stage
+    """  # noqa: S608
+    df = _q(con, sql, [list(CASE_STAGES), *params])
+    df = _fill_counts(df, ("cases", "stalled"))
+    return _finish(df, scope, ("cases", "stalled"), dims=("stage",))
+
+
 def case_detail(con: Con, case_id: str, scope: Scope) -> dict[str, pd.DataFrame]:
     """One case as the scope allows: {'case', 'events', 'victims', 'suspects', 'notifications',
     'assistance'}. LookupError if the case does not exist or is out of scope (the two are not
@@ -1642,6 +1679,42 @@ def data_status(con: Con, scope: Scope | None = None) -> dict:
     }
 
 
+LOAD_HISTORY_COLUMNS = (
+    "batch_id",
+    "file_name",
+    "kind",
+    "rows_read",
+    "rows_inserted",
+    "rows_updated",
+    "loaded_at",
+    "synthetic",
+    "sha256_prefix",
+)
+# Who sees which files were loaded, and when. Other roles are not refused: like a field the
+# policy withholds (names, coordinates), the rows are left out silently.
+LOAD_HISTORY_ROLES = frozenset({"hq", "analyst"})
+
+
+def load_history(con: Con, scope: Scope) -> pd.DataFrame:
+    """Load batches, newest first: batch_id, file_name, kind, rows_read, rows_inserted,
+    rows_updated, loaded_at, synthetic, sha256_prefix (the first 12 characters of the file's
+    SHA-256; never the whole digest). Headquarters and analysts only: for any other role the
+    rows are withheld, not refused: an empty frame with the same columns and
+    `attrs["withheld"] = True` (as withheld fields are dropped rather than refused)."""
+    scope = _check_scope(scope)
+    allowed = scope.role in LOAD_HISTORY_ROLES
+    sql = f"""
+        select batch_id, file_name, kind, rows_read, rows_inserted, rows_updated, loaded_at,
+               synthetic, left(sha256, 12) as sha256_prefix
+        from load_batches
+        {"" if allowed else "where false"}
+        order by loaded_at desc, batch_id desc
+    """  # noqa: S608
+    df = _finish(_q(con, sql, []), scope, ())
+    df.attrs["withheld"] = not allowed
+    return df
+
+
 def catalogue() -> pd.DataFrame:
     """The metric catalogue (metrics/catalogue.py) as a table, one row per metric."""
     return catalogue_frame()
@@ -1654,6 +1727,7 @@ __all__ = [
     "capacity_building",
     "case_detail",
     "case_list",
+    "cases_by_stage",
     "catalogue",
     "completeness",
     "data_status",
@@ -1662,6 +1736,7 @@ __all__ = [
     "gender_breakdown",
     "kpi_change",
     "kpis",
+    "load_history",
     "map_aggregates",
     "map_points",
     "notifications_by_state",

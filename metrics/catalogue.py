@@ -543,6 +543,22 @@ METRICS: tuple[Metric, ...] = (
         CASE_FILTERS,
         _CASE_CAV,
     ),
+    _count(
+        "cases_at_stage",
+        "case",
+        "How many case files are at each stage of the justice chain?",
+        "cases whose latest stage event (as of the as-of date) is the stage; 'reported' when "
+        "no stage event is recorded yet",
+        "Case files at this stage",
+        "Dossiers à cette étape",
+        "Case files by their current stage: the latest stage reached on or before the as-of "
+        "date (the later stage when two fall on the same day).",
+        "Dossiers selon leur étape actuelle : la dernière étape atteinte à la date de référence "
+        "ou avant (la plus avancée quand deux tombent le même jour).",
+        ("fact_cases",),
+        CASE_FILTERS,
+        _CASE_CAV,
+    ),
     # ------------------------------------------------------------------ time to justice
     _rate(
         "median_days_to_investigation",
