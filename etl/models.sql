@@ -64,10 +64,9 @@ victim_counts as (
         v.incident_id,
         count(*) filter (where v.outcome = 'killed') as killed,
         count(*) filter (where v.outcome = 'injured') as injured,
-        count(*) filter (where v.outcome = 'detained'
-            or (v.outcome = 'released' and i.act_type <> 'abduction')) as detained,
-        count(*) filter (where v.outcome = 'abducted'
-            or (v.outcome = 'released' and i.act_type = 'abduction')) as abducted,
+        -- released victims are added to detained or abducted by the incident's act type (final)
+        count(*) filter (where v.outcome = 'detained') as detained_only,
+        count(*) filter (where v.outcome = 'abducted') as abducted_only,
         count(*) filter (where v.outcome = 'released') as released,
         count(*) as victims,
         count(*) filter (where v.gender = 'F') as victims_f,
@@ -86,7 +85,6 @@ victim_counts as (
         min(trim(v.personnel_category)) as personnel_lo,
         max(trim(v.personnel_category)) as personnel_hi
     from victims as v
-    join incidents as i on i.incident_id = v.incident_id
     group by v.incident_id
 ),
 victim_lists as (
@@ -134,8 +132,10 @@ final as (
         i.admin_area,
         coalesce(vc.killed, 0) as killed,
         coalesce(vc.injured, 0) as injured,
-        coalesce(vc.detained, 0) as detained,
-        coalesce(vc.abducted, 0) as abducted,
+        coalesce(vc.detained_only, 0)
+            + case when i.act_type <> 'abduction' then coalesce(vc.released, 0) else 0 end as detained,
+        coalesce(vc.abducted_only, 0)
+            + case when i.act_type = 'abduction' then coalesce(vc.released, 0) else 0 end as abducted,
         coalesce(vc.released, 0) as released,
         coalesce(vc.victims, 0) as victims,
         coalesce(vc.victims_f, 0) as victims_f,
