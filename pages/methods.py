@@ -99,11 +99,34 @@ with tabs[2]:
         st.markdown(
             f"**{page.t('data.snapshots')}**: " + ", ".join(fmt_date(s, lang) for s in snapshots)
         )
-    loads = status.get("loads")
-    if isinstance(loads, pd.DataFrame):
-        table(loads, "load-history", lang, key="loads")
+    loads = page.call("load_history")
+    if loads.attrs.get("withheld"):
+        st.caption(page.t("data.loads_withheld"))
+    elif loads.empty:
+        st.info(page.t("data.loads_none"))
     else:
-        st.caption(page.t("data.loads_missing"))
+        shown = loads.rename(
+            columns={
+                "batch_id": page.t("data.batch_id"),
+                "file_name": page.t("data.file_name"),
+                "kind": page.t("data.kind"),
+                "rows_read": page.t("data.rows_read"),
+                "rows_inserted": page.t("data.rows_inserted"),
+                "rows_updated": page.t("data.rows_updated"),
+                "loaded_at": page.t("data.loaded_at"),
+                "synthetic": page.t("data.synthetic"),
+                "sha256_prefix": page.t("data.sha256_prefix"),
+            }
+        )
+        loaded_at = page.t("data.loaded_at")
+        table(
+            shown,
+            "load-history",
+            lang,
+            key="loads",
+            column_config={loaded_at: st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+        )
+        st.caption(page.t("data.loads_caption"))
 
 with tabs[3]:
     try:

@@ -251,3 +251,26 @@ def test_signed_out_visitor_sees_the_sign_in_form_and_no_figures(demo_db):
     assert_clean(at)
     assert len(at.metric) == 0
     assert len(at.dataframe) == 0
+
+
+def test_methods_page_shows_the_load_history_to_headquarters_only(demo_db):
+    from ui.i18n import t
+
+    history = metrics_call("load_history", scope_of("hq.officer"))
+    assert len(history) >= 1
+    for lang in ("en", "fr"):
+        at = run_page(signed_in(params={"lang": lang}), "pages/methods.py")
+        assert_clean(at)
+        file_col = t("data.file_name", lang)
+        tables = [d.value for d in at.dataframe if file_col in d.value.columns]
+        assert len(tables) == 1, lang
+        shown = tables[0]
+        assert shown[file_col].tolist() == history["file_name"].tolist()
+        assert shown[t("data.rows_read", lang)].tolist() == history["rows_read"].tolist()
+        prefixes = shown[t("data.sha256_prefix", lang)].tolist()
+        assert prefixes == history["sha256_prefix"].tolist()
+        assert all(len(p) <= 12 for p in prefixes)
+    at = run_page(signed_in("minusca.focal"), "pages/methods.py")
+    assert_clean(at)
+    assert not any(t("data.file_name", "en") in d.value.columns for d in at.dataframe)
+    assert any(c.value == t("data.loads_withheld", "en") for c in at.caption)
