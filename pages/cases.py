@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 from ui import auth, charts  # noqa: E402
 from ui.formatting import fmt_date, fmt_int  # noqa: E402
 from ui.i18n import label  # noqa: E402
-from ui.layout import PLOTLY_CONFIG, definitions_popover, table  # noqa: E402
+from ui.layout import PLOTLY_CONFIG, chart, definitions_popover, table  # noqa: E402
 from ui.shell import begin_page, country_name  # noqa: E402
 
 page = begin_page("cases", scope)
@@ -165,6 +165,37 @@ with c3:
     st.caption(page.t("cases.pipeline_caption", days=fmt_int(STALLED_DAYS, lang)))
     if len(cases) >= LIST_LIMIT:
         st.caption(page.t("cases.limited", n=fmt_int(LIST_LIMIT, lang)))
+
+st.subheader(page.t("cases.by_stage"))
+by_stage = page.metric("cases_by_stage", days=STALLED_DAYS)
+stage_counts = pd.to_numeric(by_stage["cases"], errors="coerce")
+if not (stage_counts.fillna(0) > 0).any() and not stage_counts.isna().any():
+    st.info(page.t("common.no_data"))
+else:
+    stage_labels = [label("stage", s, lang) for s in by_stage["stage"]]
+    texts = [
+        fmt_int(n, lang)
+        + (f" ({page.t('cases.stalled_of', n=fmt_int(k, lang))})" if pd.isna(k) or k > 0 else "")
+        for n, k in zip(by_stage["cases"], by_stage["stalled"], strict=True)
+    ]
+    fig = charts.hbar(
+        stage_labels,
+        stage_counts.fillna(0),  # a withheld count is drawn as 0, labelled "–"
+        texts,
+        height=60 + 30 * len(by_stage),
+        large=page.large,
+        lang=lang,
+    )
+    shown = pd.DataFrame(
+        {
+            page.t("common.stage"): stage_labels,
+            page.t("cases.by_stage_n"): by_stage["cases"],
+            page.t("cases.stalled_n"): by_stage["stalled"],
+        }
+    )
+    chart(fig, shown, "case-files-by-stage", lang, key="cases_by_stage")
+    st.caption(page.t("cases.by_stage_caption", days=fmt_int(STALLED_DAYS, lang)))
+    definitions_popover(["cases_at_stage", "stalled_cases"], lang)
 
 st.subheader(page.t("cases.pipeline"))
 if cases.empty:

@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -274,3 +275,34 @@ def test_methods_page_shows_the_load_history_to_headquarters_only(demo_db):
     assert_clean(at)
     assert not any(t("data.file_name", "en") in d.value.columns for d in at.dataframe)
     assert any(c.value == t("data.loads_withheld", "en") for c in at.caption)
+
+
+def test_cases_page_shows_case_files_by_stage_equal_to_metrics(demo_db):
+    from metrics.filters import Filters
+    from ui.i18n import label, t
+
+    for user, lang in (("hq.officer", "en"), ("mali", "fr")):
+        expected = metrics_call("cases_by_stage", Filters(), scope_of(user), days=180)
+        at = run_page(signed_in(user, params={"lang": lang}), "pages/cases.py")
+        assert_clean(at)
+        assert t("cases.by_stage", lang) in [s.value for s in at.subheader]
+        col = t("cases.by_stage_n", lang)
+        tables = [d.value for d in at.dataframe if col in d.value.columns]
+        assert len(tables) == 1, user
+        shown = tables[0]
+        stage_col = t("common.stage", lang)
+        assert shown[stage_col].tolist() == [label("stage", s, lang) for s in expected["stage"]]
+        want = ["–" if pd.isna(v) else int(v) for v in expected["cases"]]
+        got = [v if v == "–" else int(v) for v in shown[col]]
+        assert got == want, user
+        assert len(at.get("plotly_chart")) >= 2  # by stage, and the pipeline
+
+
+def test_cases_by_stage_adds_up_to_the_case_count_for_headquarters(demo_db):
+    from metrics.filters import Filters
+
+    hq = scope_of("hq.officer")
+    by_stage = metrics_call("cases_by_stage", Filters(), hq, days=180)
+    total = metrics_call("stalled_count", Filters(), hq, days=180).iloc[0]
+    assert int(by_stage["stalled"].sum()) == int(total["stalled_cases"])
+    assert int(by_stage["cases"].sum()) == len(metrics_call("case_list", Filters(), hq, limit=None))
