@@ -229,6 +229,32 @@ def test_french_sign_in_screen():
     assert "Connexion de démonstration : pas pour des données réelles" in texts(at)
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "heading"),
+    [
+        ("en", "Resolution 2589 dashboard", "Sign in"),
+        ("fr", "Tableau de bord de la résolution 2589", "Connexion"),
+    ],
+)
+def test_sign_in_screen_shows_the_app_title_above_the_form(lang, title, heading):
+    at = app()
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    assert [x.value for x in at.title] == [title]
+    assert [x.value for x in at.subheader] == [heading]
+    # the title comes first, before the banner and the form
+    order = [node.type for node in list(at.main)[1:]]  # [0] is the main block itself
+    assert order[:2] == ["title", "subheader"]
+    assert order.index("form") > 1
+    assert at.selectbox and at.text_input  # the form is still there
+
+
+def test_oidc_sign_in_screen_shows_the_app_title_too():
+    at = oidc_app(None)
+    assert [x.value for x in at.title] == ["Resolution 2589 dashboard"]
+
+
 # ------------------------------------------------------------------------- OIDC mode
 
 

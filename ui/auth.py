@@ -34,6 +34,7 @@ _REFUSALS_LOGGED = "_r2589_refusals_logged"
 
 _TEXT = {
     "en": {
+        "app_title": "Resolution 2589 dashboard",
         "title": "Sign in",
         "demo_banner": "Demo sign-in: not for real data. Demo users are fictitious; the password "
         "for every demo user is `r2589-demo`.",
@@ -57,6 +58,7 @@ _TEXT = {
         "demo directory.",
     },
     "fr": {
+        "app_title": "Tableau de bord de la résolution 2589",
         "title": "Connexion",
         "demo_banner": "Connexion de démonstration : pas pour des données réelles. Les "
         "utilisateurs sont fictifs ; le mot de passe de chacun est `r2589-demo`.",
@@ -244,7 +246,8 @@ def current_user() -> str | None:
 
 
 def _render_sign_in(problem: str | None) -> None:
-    st.title(t("title"))
+    st.title(t("app_title"))
+    st.subheader(t("title"))
     if problem == "idle":
         st.warning(t("expired"))
     elif problem == "no_directory":
