@@ -60,6 +60,7 @@ with
 victim_counts as (
     -- Counts, and the least and greatest value of each list column (a list of at most two
     -- distinct values is [lo] or [lo, hi]; list() aggregates were most of the model build).
+    -- nationality and personnel_category are not null (etl/schema.sql).
     select
         v.incident_id,
         count(*) filter (where v.outcome = 'killed') as killed,
@@ -165,7 +166,8 @@ final as (
             when vc.personnel_lo = vc.personnel_hi then [vc.personnel_lo]
             else [vc.personnel_lo, vc.personnel_hi]
         end as personnel_types,
-        -- gender classes present, sorted (F < M < unknown), from the counts
+        -- gender classes present, sorted (F < M < unknown), from the counts (victims.gender is
+        -- not null, so victims_unknown counts exactly the 'unknown' class)
         ([[], ['F'], ['M'], ['F', 'M'], ['unknown'], ['F', 'unknown'], ['M', 'unknown'],
           ['F', 'M', 'unknown']]::varchar[][])[
             1 + cast(coalesce(vc.victims_f, 0) > 0 as integer)
