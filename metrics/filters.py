@@ -10,35 +10,12 @@ import calendar
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-INCIDENT_TYPES = (
-    "Malicious Act",
-    "Accident",
-    "Illness",
-    "Self-Inflicted",
-    "To Be Determined",
-    "Unknown",
-)
-PERSONNEL_TYPES = (
-    "Military",
-    "Police",
-    "Military Observer",
-    "International Civilian",
-    "Local",
-    "Other",
-)
-GENDERS = ("F", "M", "unknown")
-ACT_TYPES = (
-    "killing",
-    "armed_attack",
-    "ied_mine",
-    "indirect_fire",
-    "ambush",
-    "detention",
-    "abduction",
-    "assault",
-    "attack_on_premises",
-    "other",
-)
+# Accepted values are declared once, with the extract formats that carry them (re-exported).
+from etl.extracts import ACT_TYPES as ACT_TYPES
+from etl.extracts import GENDERS as GENDERS
+from etl.extracts import INCIDENT_TYPES as INCIDENT_TYPES
+from etl.extracts import PERSONNEL_TYPES as PERSONNEL_TYPES
+
 # Case tracking records malicious acts only: its incidents, victims and cases count under this
 # incident type and disappear when a filter excludes it.
 TRACKING_INCIDENT_TYPE = "Malicious Act"
