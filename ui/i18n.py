@@ -383,7 +383,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "app.title": "Crimes contre les Casques bleus : résolution 2589",
-        "app.short_title": "Tableau de bord résolution 2589",
+        "app.short_title": "Tableau de bord de la résolution 2589",
         "nav.group.briefing": "Synthèse",
         "nav.group.analysis": "Analyse",
         "nav.group.about": "À propos des données",
