@@ -26,48 +26,45 @@ from access import settings
 from access.scope import Scope
 
 
-@dataclass(frozen=True)
-class DirectoryUser:
-    username: str
-    name: str
+@dataclass(frozen=True, kw_only=True)
+class Grant:
+    """What a directory entry (a user or a trusted group) is granted: a role and its scope."""
+
     role: str
     missions: tuple[str, ...] = ()
     host_states: tuple[str, ...] = ()
     contributing_states: tuple[str, ...] = ()
     nationality_states: tuple[str, ...] = ()
+
+    def _scope(self, label: str) -> Scope:
+        return Scope(
+            role=self.role,
+            missions=self.missions,
+            host_states=self.host_states,
+            contributing_states=self.contributing_states,
+            nationality_states=self.nationality_states,
+            label=label,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DirectoryUser(Grant):
+    username: str
+    name: str
     subjects: tuple[str, ...] = ()
     password_pbkdf2: str = ""
 
     def scope(self) -> Scope:
-        return Scope(
-            role=self.role,
-            missions=self.missions,
-            host_states=self.host_states,
-            contributing_states=self.contributing_states,
-            nationality_states=self.nationality_states,
-            label=self.name,
-        )
+        return self._scope(self.name)
 
 
-@dataclass(frozen=True)
-class GroupRule:
+@dataclass(frozen=True, kw_only=True)
+class GroupRule(Grant):
     group: str
-    role: str
-    missions: tuple[str, ...] = ()
-    host_states: tuple[str, ...] = ()
-    contributing_states: tuple[str, ...] = ()
-    nationality_states: tuple[str, ...] = ()
     name: str = ""
 
     def scope(self) -> Scope:
-        return Scope(
-            role=self.role,
-            missions=self.missions,
-            host_states=self.host_states,
-            contributing_states=self.contributing_states,
-            nationality_states=self.nationality_states,
-            label=self.name or self.group,
-        )
+        return self._scope(self.name or self.group)
 
 
 def _codes(entry: dict, key: str) -> tuple[str, ...]:
@@ -76,6 +73,17 @@ def _codes(entry: dict, key: str) -> tuple[str, ...]:
         values = [values]
     # Sorted and de-duplicated so equal scopes compare (and cache) equal.
     return tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
+
+
+def _grant_fields(entry: dict) -> dict:
+    """The Grant fields of a [[users]] or [[groups]] entry of the directory file."""
+    return {
+        "role": str(entry["role"]),
+        "missions": _codes(entry, "missions"),
+        "host_states": _codes(entry, "host_states"),
+        "contributing_states": _codes(entry, "contributing_states"),
+        "nationality_states": _codes(entry, "nationality_states"),
+    }
 
 
 class UserDirectory:
@@ -112,11 +120,7 @@ class UserDirectory:
             DirectoryUser(
                 username=str(e["username"]),
                 name=str(e.get("name") or e["username"]),
-                role=str(e["role"]),
-                missions=_codes(e, "missions"),
-                host_states=_codes(e, "host_states"),
-                contributing_states=_codes(e, "contributing_states"),
-                nationality_states=_codes(e, "nationality_states"),
+                **_grant_fields(e),
                 subjects=tuple(str(s) for s in e.get("subjects", [])),
                 password_pbkdf2=str(e.get("password_pbkdf2", "")),
             )
@@ -125,11 +129,7 @@ class UserDirectory:
         groups = [
             GroupRule(
                 group=str(e["group"]),
-                role=str(e["role"]),
-                missions=_codes(e, "missions"),
-                host_states=_codes(e, "host_states"),
-                contributing_states=_codes(e, "contributing_states"),
-                nationality_states=_codes(e, "nationality_states"),
+                **_grant_fields(e),
                 name=str(e.get("name", "")),
             )
             for e in data.get("groups", [])
