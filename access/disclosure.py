@@ -12,10 +12,16 @@ Three functions, one contract each:
 - `protect_counts(df, scope, count_columns, threshold=None, *, dims=None, additive=(), rates=None)`:
   small-number protection with complementary suppression (algorithm below). Returns a copy in
   which every suppressed count cell is ``<NA>`` (nullable Int64), rates derived from a suppressed
-  count are ``<NA>`` too, and ``attrs["disclosure"]`` records which cells were suppressed and why,
-  and which totals may be shown. `display_counts` turns it into "<5" / "x" strings for tables
-  and exports; charts plot the NA as a gap. Tables, charts, map aggregates and exports all take
-  the same protected frame, so they cannot disagree.
+  count are ``<NA>`` too, and ``attrs["disclosure"]`` records which cells were suppressed and why
+  (by row label: the row position for frames from metrics/, which reset the index), and which
+  totals may be shown. Charts plot the NA as a gap (or 0) from this numeric frame.
+
+Presentation (tables, chart labels, tooltips, downloads) takes `marked(df)`: the same frame with
+each suppressed count cell holding a `Marker`, a str "<5" (primary) or "x" (complementary). The
+marker is the cell's value, so it survives whatever a page does next: renaming columns to the
+reader's language, filtering, sorting, melting, pivoting, building a new frame from a column.
+`protected_sum` adds marked cells up (a sum over a hidden cell is itself a marker, never a
+number). `display_counts` gives all-text columns for callers that want strings.
 
 Algorithm (documented in docs/access.md):
 
@@ -323,7 +329,7 @@ def protect_counts(
         "threshold": t,
         "applied": bool(scope.suppress_small_counts),
         "count_columns": list(count_columns),
-        "cells": {},  # column -> {row position: "primary" | "secondary"}
+        "cells": {},  # column -> {row label: "primary" | "secondary"}
         "totals": {},  # column -> grand total, or None when it would reveal a hidden cell
         "unsafe_groups": [],
     }
@@ -408,8 +414,9 @@ def protect_counts(
         series = series.astype("Int64" if integral else "Float64")
         series[state2[:, k] > 0] = pd.NA
         out[c] = series
+        labels = out.index
         info["cells"][c] = {
-            int(r): (PRIMARY if state2[r, k] == 1 else SECONDARY)
+            _label(labels[r]): (PRIMARY if state2[r, k] == 1 else SECONDARY)
             for r in np.flatnonzero(state2[:, k])
         }
     for rate, sources in rates.items():
@@ -422,6 +429,11 @@ def protect_counts(
             out.loc[hit, rate] = pd.NA
     out.attrs["disclosure"] = info
     return out
+
+
+def _label(x):
+    """A row label as a plain Python value (numpy ints become int), so lookups by label match."""
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def _as_int(x: float):
@@ -450,26 +462,117 @@ def marker(kind: str, threshold: int) -> str:
     return f"<{threshold}" if kind == PRIMARY else "x"
 
 
-def display_counts(df: pd.DataFrame, fmt=None) -> pd.DataFrame:
-    """A copy for tables and exports: suppressed counts as "<5" (small) or "x" (withheld to
-    protect a small count), other counts formatted with `fmt` (default str)."""
+class Marker(str):
+    """A suppressed count as the reader sees it: "<5" (primary) or "x" (withheld to protect a
+    small count). A str, so formatting (ui.formatting passes text through), tables and exports
+    show it as is and `pd.to_numeric(..., errors="coerce")` reads it as a gap; `kind` says which
+    of the two it is."""
+
+    kind: str
+
+    def __new__(cls, kind: str, threshold: int) -> Marker:
+        if kind not in (PRIMARY, SECONDARY):
+            raise ValueError(f"marker kind must be {PRIMARY!r} or {SECONDARY!r}, got {kind!r}")
+        obj = super().__new__(cls, marker(kind, threshold))
+        obj.kind = kind
+        return obj
+
+    def __reduce__(self):  # pickles (caches, session state) keep the kind
+        t = int(self[1:]) if self.kind == PRIMARY else 0
+        return (Marker, (self.kind, t))
+
+
+def is_marker(value: object) -> bool:
+    return isinstance(value, Marker)
+
+
+def _cells(df: pd.DataFrame) -> tuple[dict, dict]:
     info = df.attrs.get("disclosure")
     if info is None:
         raise ValueError("frame did not come from protect_counts")
-    t = info["threshold"]
-    fmt = fmt or (lambda v: str(v))
+    return info, info.get("cells", {})
+
+
+def is_marked(df: pd.DataFrame) -> bool:
+    """True when `df` already holds markers (from `marked`), or holds no protected counts."""
+    info = df.attrs.get("disclosure")
+    return info is None or bool(info.get("marked"))
+
+
+def marked(df: pd.DataFrame) -> pd.DataFrame:
+    """The protected frame for presentation: each count column with a suppressed cell as Python
+    objects, a visible count as an int (or float), a suppressed one as a `Marker`; everything
+    else unchanged (headquarters' frames keep their numeric columns).
+
+    Cells are found by row label, so a frame filtered or sorted after `protect_counts` (index
+    kept) is marked correctly. Already marked frames come back as they are (a copy)."""
+    info, cells = _cells(df)
     out = df.copy()
+    if info.get("marked"):
+        return out
+    t = info["threshold"]
     for c in info["count_columns"]:
-        cells = info["cells"].get(c, {})
+        if c not in out.columns:
+            continue  # dropped by the caller (e.g. a narrower table): nothing to show
+        kinds = cells.get(c, {})
+        if not kinds:
+            continue  # nothing suppressed: the column keeps its numbers and dtype
         values = []
-        for pos, v in enumerate(df[c].tolist()):
-            if pos in cells:
-                values.append(marker(cells[pos], t))
-            elif v is pd.NA or v is None or (isinstance(v, float) and math.isnan(v)):
-                values.append("")
+        for label, v in zip(df.index, df[c].tolist(), strict=True):
+            kind = kinds.get(_label(label))
+            if kind is not None:
+                values.append(Marker(kind, t))
+            elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                values.append(pd.NA)
+            elif isinstance(v, float) and v.is_integer():
+                values.append(int(v))
             else:
-                values.append(fmt(v))
-        out[c] = pd.Series(values, index=df.index, dtype="string")
+                values.append(v.item() if isinstance(v, np.generic) else v)
+        out[c] = pd.Series(values, index=df.index, dtype=object)
+    out.attrs["disclosure"] = {**info, "marked": True}
+    return out
+
+
+def protected_sum(values: Iterable[object], threshold: int | None = None) -> object:
+    """The sum of marked cells (a page's own total, e.g. a pivot that adds rows up).
+
+    All visible: their sum. Otherwise a marker, never a number (the visible part alone would
+    understate the count): the hidden cell's own marker when it is the only non-zero part,
+    else "x"."""
+    t = int(threshold or settings.suppression_threshold())
+    total, hidden = 0, []
+    for v in values:
+        if is_marker(v):
+            hidden.append(v)
+        elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            continue
+        else:
+            total += v
+    if not hidden:
+        return int(total) if float(total).is_integer() else total
+    if len(hidden) == 1 and total == 0:
+        return hidden[0]
+    return Marker(SECONDARY, t)
+
+
+def display_counts(df: pd.DataFrame, fmt=None) -> pd.DataFrame:
+    """A copy with every count column as text: suppressed counts as "<5" (small) or "x"
+    (withheld to protect a small count), other counts formatted with `fmt` (default str),
+    missing ones empty."""
+    info, _ = _cells(df)
+    fmt = fmt or (lambda v: str(v))
+    out = marked(df)
+    for c in info["count_columns"]:
+        if c not in out.columns:
+            continue
+        out[c] = pd.Series(
+            [
+                str(v) if is_marker(v) else "" if v is pd.NA or v is None else fmt(v)
+                for v in out[c].tolist()
+            ],
+            index=df.index,
+            dtype="string",
+        )
     return out
 
 
