@@ -482,8 +482,24 @@ class Marker(str):
         return (Marker, (self.kind, t))
 
 
+_MARKER_TEXT = re.compile(r"<\d+|x")
+
+
 def is_marker(value: object) -> bool:
-    return isinstance(value, Marker)
+    """A `Marker`, or its text ("<5", "x") where pandas turned a column of nothing but markers
+    into plain strings (it infers a str dtype, e.g. for a group-by result)."""
+    return isinstance(value, Marker) or (
+        isinstance(value, str) and _MARKER_TEXT.fullmatch(value) is not None
+    )
+
+
+def marker_kind(value: object) -> str | None:
+    """PRIMARY ("<5"), SECONDARY ("x"), or None for anything that is not a marker."""
+    if isinstance(value, Marker):
+        return value.kind
+    if is_marker(value):
+        return PRIMARY if value.startswith("<") else SECONDARY
+    return None
 
 
 def _cells(df: pd.DataFrame) -> tuple[dict, dict]:

@@ -8,6 +8,7 @@ scope = require_page("capacity")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
+from access.disclosure import is_marker, marked  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import fmt_date, fmt_int, fmt_pct  # noqa: E402
@@ -24,7 +25,8 @@ def numeric(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").fillna(0)
 
 
-total = page.metric("capacity_building", by=())
+# marked: a suppressed count reads "<5" / "x" in tiles, labels and tables (charts use numbers)
+total = marked(page.metric("capacity_building", by=()))
 row = total.iloc[0] if len(total) else pd.Series(dtype=object)
 cols = st.columns(4)
 with cols[0]:
@@ -32,7 +34,9 @@ with cols[0]:
 with cols[1]:
     kpi("assistance_participants", fmt_int(row.get("participants"), lang), lang)
 with cols[2]:
-    kpi("assistance_women_share", fmt_pct(row.get("women_share"), lang), lang)
+    women_hidden = is_marker(row.get("participants_f")) or is_marker(row.get("participants"))
+    share = None if women_hidden else row.get("women_share")  # would give a hidden count away
+    kpi("assistance_women_share", fmt_pct(share, lang), lang)
 with cols[3]:
     st.metric(
         page.t("capacity.unknown_participants"),
@@ -43,7 +47,7 @@ with cols[3]:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(page.t("capacity.by_type"))
-    by_type = page.metric("capacity_building", by=("assistance_type",))
+    by_type = marked(page.metric("capacity_building", by=("assistance_type",)))
     by_type["type_label"] = [label("assistance", a, lang) for a in by_type["assistance_type"]]
     fig = charts.hbar(
         by_type["type_label"],
@@ -63,21 +67,19 @@ with left:
             "participants_unknown",
         ]
     ]
-    shown = shown.rename(
-        columns={
-            "type_label": page.t("capacity.type"),
-            "activities": page.t("capacity.activities"),
-            "participants": page.t("capacity.participants_n"),
-            "participants_f": label("gender", "F", lang),
-            "participants_m": label("gender", "M", lang),
-            "participants_unknown": label("gender", "unknown", lang),
-        }
-    )
-    chart(fig, shown, "capacity-building-by-type", lang, key="cap_type")
+    names = {
+        "type_label": page.t("capacity.type"),
+        "activities": page.t("capacity.activities"),
+        "participants": page.t("capacity.participants_n"),
+        "participants_f": label("gender", "F", lang),
+        "participants_m": label("gender", "M", lang),
+        "participants_unknown": label("gender", "unknown", lang),
+    }
+    chart(fig, shown, "capacity-building-by-type", lang, key="cap_type", names=names)
 
 with right:
     st.subheader(page.t("capacity.participants"))
-    by_state = page.metric("capacity_building", by=("host_state",))
+    by_state = marked(page.metric("capacity_building", by=("host_state",)))
     long = by_state.melt(
         id_vars=["host_state"],
         value_vars=["participants_f", "participants_m", "participants_unknown"],
@@ -120,16 +122,22 @@ with right:
     shown.insert(
         0, page.t("common.host_state"), [country_name(s, lang) for s in shown["host_state"]]
     )
-    shown = shown.drop(columns=["host_state"]).rename(
-        columns={
-            "activities": page.t("capacity.activities"),
-            "participants": page.t("capacity.participants_n"),
-            "participants_f": label("gender", "F", lang),
-            "participants_m": label("gender", "M", lang),
-            "participants_unknown": label("gender", "unknown", lang),
-            "women_share": page.t("capacity.women_share"),
-        }
-    )
+    shown = shown.drop(columns=["host_state"])
+    # a share over a suppressed count would give it away: withheld with it ("–")
+    shown["women_share"] = [
+        None if is_marker(f) or is_marker(n) else v
+        for f, n, v in zip(
+            shown["participants_f"], shown["participants"], shown["women_share"], strict=True
+        )
+    ]
+    names = {
+        "activities": page.t("capacity.activities"),
+        "participants": page.t("capacity.participants_n"),
+        "participants_f": label("gender", "F", lang),
+        "participants_m": label("gender", "M", lang),
+        "participants_unknown": label("gender", "unknown", lang),
+        "women_share": page.t("capacity.women_share"),
+    }
     chart(
         fig,
         shown,
@@ -137,6 +145,7 @@ with right:
         lang,
         key="cap_state",
         on_select=on_click,
+        names=names,
     )
     st.caption(page.t("states.click_caption"))
 definitions_popover(

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from access.disclosure import is_marker, marked  # noqa: E402
 from ui import auth, charts  # noqa: E402
 from ui.formatting import fmt_date, fmt_int  # noqa: E402
 from ui.i18n import label  # noqa: E402
@@ -147,7 +148,7 @@ stalled_only = st.toggle(page.t("cases.stalled_only"), key="stalled", bind="quer
 cases = page.metric("case_list", days=STALLED_DAYS, sort="days_in_current_stage", limit=LIST_LIMIT)
 if stalled_only:
     cases = page.metric("stalled_cases", days=STALLED_DAYS, limit=LIST_LIMIT)
-counts = page.metric("stalled_count", days=STALLED_DAYS).iloc[0]
+counts = marked(page.metric("stalled_count", days=STALLED_DAYS)).iloc[0]  # "<5" stays "<5"
 c1, c2, c3 = st.columns([2, 2, 6])
 c1.metric(
     page.t("cases.open_cases"),
@@ -173,27 +174,31 @@ if not (stage_counts.fillna(0) > 0).any() and not stage_counts.isna().any():
     st.info(page.t("common.no_data"))
 else:
     stage_labels = [label("stage", s, lang) for s in by_stage["stage"]]
+    shown_stage = marked(by_stage)  # small counts as "<5" / "x" in labels and the table
     texts = [
         fmt_int(n, lang)
-        + (f" ({page.t('cases.stalled_of', n=fmt_int(k, lang))})" if pd.isna(k) or k > 0 else "")
-        for n, k in zip(by_stage["cases"], by_stage["stalled"], strict=True)
+        + (
+            f" ({page.t('cases.stalled_of', n=fmt_int(k, lang))})"
+            if is_marker(k) or pd.isna(k) or k > 0
+            else ""
+        )
+        for n, k in zip(shown_stage["cases"], shown_stage["stalled"], strict=True)
     ]
     fig = charts.hbar(
         stage_labels,
-        stage_counts.fillna(0),  # a withheld count is drawn as 0, labelled "–"
+        stage_counts.fillna(0),  # a withheld count is drawn as 0, labelled with its marker
         texts,
         height=60 + 30 * len(by_stage),
         large=page.large,
         lang=lang,
     )
-    shown = pd.DataFrame(
-        {
-            page.t("common.stage"): stage_labels,
-            page.t("cases.by_stage_n"): by_stage["cases"],
-            page.t("cases.stalled_n"): by_stage["stalled"],
-        }
-    )
-    chart(fig, shown, "case-files-by-stage", lang, key="cases_by_stage")
+    shown = shown_stage.assign(stage=stage_labels)[["stage", "cases", "stalled"]]
+    names = {
+        "stage": page.t("common.stage"),
+        "cases": page.t("cases.by_stage_n"),
+        "stalled": page.t("cases.stalled_n"),
+    }
+    chart(fig, shown, "case-files-by-stage", lang, key="cases_by_stage", names=names)
     st.caption(page.t("cases.by_stage_caption", days=fmt_int(STALLED_DAYS, lang)))
     definitions_popover(["cases_at_stage", "stalled_cases"], lang)
 

@@ -13,6 +13,7 @@ scope = require_page("gender")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
+from access.disclosure import marked, protected_sum  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import fmt_int, fmt_pct  # noqa: E402
@@ -31,11 +32,19 @@ def numeric(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").fillna(0)
 
 
-breakdown = page.metric("gender_breakdown")
+def add_up(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`persons` of a marked frame added up by `keys`: a group holding a suppressed cell is a
+    marker ("<5" or "x"), never the understated sum of its visible cells."""
+    out = frame.groupby(keys, as_index=False, sort=False)["persons"].agg(protected_sum)
+    return out.assign(persons=out["persons"].astype(object))  # numbers and markers side by side
+
+
+# marked: suppressed cells hold "<5" / "x", which every table, label and total below keeps
+breakdown = marked(page.metric("gender_breakdown"))
 k = page.metric("kpis").iloc[0]
 
 # ------------------------------------------------------------------ headline
-totals = {g: numeric(breakdown.loc[breakdown["gender"] == g, "persons"]).sum() for g in GENDERS}
+totals = {g: protected_sum(breakdown.loc[breakdown["gender"] == g, "persons"]) for g in GENDERS}
 cols = st.columns(5)
 with cols[0]:
     kpi("women_share", fmt_pct(k["women_share"], lang, 1), lang)
@@ -64,16 +73,15 @@ def click_gender(chart_key: str, dimension: str) -> None:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(page.t("gender.victims"))
-    by_cat = breakdown.groupby(["personnel_type", "gender"], as_index=False)["persons"].agg(
-        lambda s: numeric(s).sum()
-    )
+    by_cat = add_up(breakdown, ["personnel_type", "gender"])
     by_cat["category"] = [label("personnel", c, lang) for c in by_cat["personnel_type"]]
     by_cat["text"] = [fmt_int(v, lang) for v in by_cat["persons"]]
+    by_cat["persons_num"] = numeric(by_cat["persons"])
     names = {g: label("gender", g, lang) for g in GENDERS}
     fig = charts.stacked_bars(
         by_cat,
         "category",
-        "persons",
+        "persons_num",
         "gender",
         stack_label=names,
         colours=charts.GENDER_COLOURS,
@@ -85,11 +93,12 @@ with left:
         lang=lang,
         text="text",
     )
-    shown = by_cat.pivot_table(
-        index="category", columns="gender", values="persons", aggfunc="sum", fill_value=0
-    )
-    shown = shown.reindex(columns=list(GENDERS), fill_value=0).rename(columns=names).reset_index()
-    shown = shown.rename(columns={"category": page.t("common.personnel")})
+    # one cell per (category, gender): each cell's marker lands in the pivoted table
+    shown = by_cat.pivot(index="category", columns="gender", values="persons")
+    shown = shown.astype(object).reindex(columns=list(GENDERS), fill_value=0).fillna(0)
+    shown = shown.reset_index()
+    shown.columns.name = None
+    shown = shown.rename(columns={**names, "category": page.t("common.personnel")})
     chart(
         fig,
         shown,
@@ -102,16 +111,15 @@ with left:
 
 with right:
     st.subheader(page.t("gender.by_outcome"))
-    by_out = breakdown.groupby(["outcome", "gender"], as_index=False)["persons"].agg(
-        lambda s: numeric(s).sum()
-    )
-    by_out = by_out[by_out["outcome"].isin(OUTCOMES)]
+    by_out = add_up(breakdown, ["outcome", "gender"])
+    by_out = by_out[by_out["outcome"].isin(OUTCOMES)].copy()
     by_out["outcome_label"] = [label("outcome", o, lang) for o in by_out["outcome"]]
     by_out["text"] = [fmt_int(v, lang) for v in by_out["persons"]]
+    by_out["persons_num"] = numeric(by_out["persons"])
     fig = charts.stacked_bars(
         by_out,
         "outcome_label",
-        "persons",
+        "persons_num",
         "gender",
         stack_label=names,
         colours=charts.GENDER_COLOURS,
@@ -123,11 +131,11 @@ with right:
         lang=lang,
         text="text",
     )
-    shown = by_out.pivot_table(
-        index="outcome_label", columns="gender", values="persons", aggfunc="sum", fill_value=0
-    )
-    shown = shown.reindex(columns=list(GENDERS), fill_value=0).rename(columns=names).reset_index()
-    shown = shown.rename(columns={"outcome_label": page.t("common.outcome")})
+    shown = by_out.pivot(index="outcome_label", columns="gender", values="persons")
+    shown = shown.astype(object).reindex(columns=list(GENDERS), fill_value=0).fillna(0)
+    shown = shown.reset_index()
+    shown.columns.name = None
+    shown = shown.rename(columns={**names, "outcome_label": page.t("common.outcome")})
     chart(
         fig,
         shown,
@@ -142,7 +150,11 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(page.t("gender.share_women"))
     share = page.metric("women_share_series", freq="year")
-    share = share[numeric(share["persons"]) > 0]
+    persons = pd.to_numeric(share["persons"], errors="coerce")
+    share = share[persons.isna() | (persons > 0)]  # a year with "<5" persons stays, marked
+    # a share over a suppressed count would give it away: withheld with it
+    hidden = share[["women", "persons"]].isna().any(axis=1)
+    share = share.assign(women_share=share["women_share"].astype("Float64").mask(hidden))
     fig = charts.lines(
         share,
         "period",
@@ -156,21 +168,22 @@ with left:
         colours={None: charts.GENDER_COLOURS["F"]},
     )
     fig.update_layout(showlegend=False)
-    shown = pd.DataFrame(
-        {
-            page.t("common.year"): [pd.Timestamp(p).year for p in share["period"]],
-            label("gender", "F", lang): share["women"],
-            label("gender", "M", lang): share["men"],
-            label("gender", "unknown", lang): share["unknown_gender"],
-            page.t("gender.share_women"): [fmt_pct(v, lang, 1) for v in share["women_share"]],
-        }
-    )
-    chart(fig, shown, "share-of-women-by-year", lang, key="women_share_chart")
+    shown = marked(share)[["period", "women", "men", "unknown_gender"]]
+    shown["period"] = [pd.Timestamp(p).year for p in share["period"]]
+    shown["women_share"] = [fmt_pct(v, lang, 1) for v in share["women_share"]]
+    names_share = {
+        "period": page.t("common.year"),
+        "women": label("gender", "F", lang),
+        "men": label("gender", "M", lang),
+        "unknown_gender": label("gender", "unknown", lang),
+        "women_share": page.t("gender.share_women"),
+    }
+    chart(fig, shown, "share-of-women-by-year", lang, key="women_share_chart", names=names_share)
     definitions_popover(["women_share", "unknown_gender_share"], lang)
 
 with right:
     st.subheader(page.t("gender.suspects"))
-    sus = page.metric("suspects_by_gender")
+    sus = marked(page.metric("suspects_by_gender"))
     sus["label"] = [label("gender", g, lang) for g in sus["gender"]]
     fig = charts.hbar(
         sus["label"],

@@ -13,6 +13,7 @@ scope = require_page("map")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
+from access.disclosure import marked  # noqa: E402
 from ui import maps  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import fmt_date, fmt_int  # noqa: E402
@@ -62,7 +63,8 @@ def tip(lines: list[str]) -> str:
 
 layers = []
 if mode == "areas":
-    areas = page.metric("map_aggregates", level="grid", cell_deg=CELL_DEG)
+    # marked: a small count reads "<5" (or "x") in the tooltip and the table; sizes use numbers
+    areas = marked(page.metric("map_aggregates", level="grid", cell_deg=CELL_DEG))
     areas = areas.rename(columns={"cell_lat": "lat", "cell_lon": "lon"})
     persons = (
         sum(
@@ -195,5 +197,5 @@ with st.expander(page.t("common.show_table")):
         "admin_area": page.t("map.admin_area"),
         "act_type": page.t("filters.act_types"),
     }
-    table(shown.rename(columns=names), f"map-{mode}", lang, key="map_table")
+    table(shown, f"map-{mode}", lang, key="map_table", names=names)
 definitions_popover(["incidents", "killed", "injured", "detained", "abducted"], lang)

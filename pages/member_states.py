@@ -11,6 +11,7 @@ scope = require_page("member_states")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
+from access.disclosure import marked  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp, fmt_signed_int  # noqa: E402
@@ -34,6 +35,7 @@ RATE_MEASURES = ("investigation_rate_at_end", "conviction_rate_at_end")
 STEP_MEASURES = ("investigations_opened", "arrests", "prosecutions", "convictions")
 
 progress = page.metric("state_progress")
+shown_progress = marked(progress)  # small counts as "<5" / "x" in tables and labels
 if len(progress):
     first = progress.iloc[0]
     st.caption(
@@ -62,7 +64,7 @@ shown = pd.DataFrame(
 )
 for m in (*COUNT_MEASURES, *RATE_MEASURES):
     shown[measure_label(m)] = [
-        cell(r[m], r[f"{m}_change"], m in RATE_MEASURES) for _, r in progress.iterrows()
+        cell(r[m], r[f"{m}_change"], m in RATE_MEASURES) for _, r in shown_progress.iterrows()
     ]
 st.dataframe(shown, hide_index=True, key="progress_table")
 export = progress.copy()
@@ -74,11 +76,11 @@ st.caption(page.t("states.compare_caption"))
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(page.t("states.steps"))
-    long = progress.melt(
+    long = shown_progress.melt(
         id_vars=["host_state"], value_vars=list(STEP_MEASURES), var_name="measure", value_name="n"
     )
     long["state_name"] = [country_name(s, lang) for s in long["host_state"]]
-    long["n_num"] = pd.to_numeric(long["n"], errors="coerce").fillna(0)
+    long["n_num"] = pd.to_numeric(long["n"], errors="coerce").fillna(0)  # a marker: bar of 0
     long["text"] = [fmt_int(v, lang) for v in long["n"]]
     names = {m: measure_label(m) for m in STEP_MEASURES}
     colours = dict(zip(STEP_MEASURES, ["#56B4E9", "#0072B2", "#E69F00", "#009E73"], strict=True))
@@ -105,9 +107,9 @@ with left:
     ):
         part = long[long["measure"] == m]
         trace.customdata = list(part["host_state"])
-    tbl = progress[["host_state", *STEP_MEASURES]].copy()
+    tbl = shown_progress[["host_state", *STEP_MEASURES]].copy()
     tbl["host_state"] = [country_name(s, lang) for s in tbl["host_state"]]
-    tbl = tbl.rename(columns={"host_state": page.t("common.host_state"), **names})
+    names_steps = {"host_state": page.t("common.host_state"), **names}
 
     def on_state_click() -> None:
         event = st.session_state.get("state_steps")
@@ -117,7 +119,13 @@ with left:
             apply_selection(host=[code[0] if isinstance(code, list) else code])
 
     chart(
-        fig, tbl, "justice-steps-by-host-state", lang, key="state_steps", on_select=on_state_click
+        fig,
+        tbl,
+        "justice-steps-by-host-state",
+        lang,
+        key="state_steps",
+        on_select=on_state_click,
+        names=names_steps,
     )
     st.caption(page.t("states.click_caption"))
 
@@ -125,7 +133,7 @@ with right:
     st.subheader(page.t("states.notifications"))
     notes = page.metric("notifications_by_state")
     state_col = "recipient_state" if "recipient_state" in notes.columns else notes.columns[0]
-    notes = notes.copy()
+    notes = marked(notes)
     label_col = page.t("states.recipient")
     notes.insert(0, label_col, [country_name(s, lang) for s in notes[state_col]])
     rates = (
@@ -153,14 +161,14 @@ with right:
         "notified_24h_share": metric_label("notified_24h_share", lang),
         "median_delay_hours": metric_label("median_notification_hours", lang),
     }
-    tbl = notes.drop(columns=[state_col]).rename(columns=names)
-    for col in (names["answer_rate"], names["notified_24h_share"]):
+    tbl = notes.drop(columns=[state_col])
+    for col in ("answer_rate", "notified_24h_share"):
         if col in tbl.columns:
             tbl[col] = [fmt_pct(v, lang) for v in tbl[col]]
-    for col in (names["median_answer_days"], names["median_delay_hours"]):
+    for col in ("median_answer_days", "median_delay_hours"):
         if col in tbl.columns:
             tbl[col] = [fmt_number(v, lang, 1) for v in tbl[col]]
-    chart(fig, tbl, "notification-answers-by-state", lang, key="state_answers")
+    chart(fig, tbl, "notification-answers-by-state", lang, key="state_answers", names=names)
     definitions_popover(["answer_rate", "notified_24h_share", "median_notification_hours"], lang)
 
 
@@ -177,11 +185,11 @@ def trend_panel() -> None:
         key="state_trend_measure",
     )
     df = page.metric("series", measures=(measure,), freq="year", by=("host_state",))
+    # keep a line with data: a non-zero count, or a suppressed one (it shows "<5" / "x")
     df = df[
         df.groupby("host_state")[measure].transform(
-            lambda s: pd.to_numeric(s, errors="coerce").fillna(0).sum()
+            lambda s: s.isna().any() or pd.to_numeric(s, errors="coerce").fillna(0).sum() > 0
         )
-        > 0
     ]
     df = df.assign(value=pd.to_numeric(df[measure], errors="coerce"))
     names = {s: country_name(s, lang) for s in df["host_state"].unique()}
@@ -196,12 +204,12 @@ def trend_panel() -> None:
         large=page.large,
         lang=lang,
     )
-    shown = df.pivot_table(
-        index="period", columns="host_state", values=measure, aggfunc="first"
-    ).reset_index()
+    # one cell per (year, State): each cell's marker lands in the pivoted table
+    shown = marked(df).pivot(index="period", columns="host_state", values=measure).reset_index()
+    shown.columns.name = None
     shown.insert(0, page.t("common.year"), [pd.Timestamp(p).year for p in shown["period"]])
-    shown = shown.drop(columns=["period"]).rename(columns=names)
-    chart(fig, shown, f"{measure}-by-host-state-and-year", lang, key="state_trend")
+    shown = shown.drop(columns=["period"])
+    chart(fig, shown, f"{measure}-by-host-state-and-year", lang, key="state_trend", names=names)
     definitions_popover([measure], lang)
 
 

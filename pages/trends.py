@@ -13,6 +13,7 @@ import datetime as dt  # noqa: E402 - the guard runs before anything else
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from access.disclosure import marked, protected_total  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import fmt_days, fmt_int, fmt_month  # noqa: E402
@@ -75,11 +76,11 @@ def series_panel(measures: tuple[str, ...], title_key: str, chart_key: str, defa
             key=f"{chart_key}_measure",
         )
         df = page.metric("series", measures=(measure,), freq=freq, by=("mission",))
+        # keep a line with data: a non-zero count, or a suppressed one (it shows "<5" / "x")
         df = df[
             df.groupby("mission")[measure].transform(
-                lambda s: pd.to_numeric(s, errors="coerce").fillna(0).sum()
+                lambda s: s.isna().any() or pd.to_numeric(s, errors="coerce").fillna(0).sum() > 0
             )
-            > 0
         ]
         long = df.rename(columns={measure: "value"})
         fig = charts.lines(
@@ -92,9 +93,10 @@ def series_panel(measures: tuple[str, ...], title_key: str, chart_key: str, defa
             large=page.large,
             lang=lang,
         )
-        shown = df.pivot_table(
-            index="period", columns="mission", values=measure, aggfunc="first"
-        ).reset_index()
+        # one cell per (period, mission): each cell's marker lands in the pivoted table
+        shown = marked(df).pivot(index="period", columns="mission", values=measure).reset_index()
+        shown.columns.name = None
+        names = {}
     else:
         df = page.metric("series", measures=measures, freq=freq)
         long = df.melt(
@@ -116,7 +118,7 @@ def series_panel(measures: tuple[str, ...], title_key: str, chart_key: str, defa
             large=page.large,
             lang=lang,
         )
-        shown = df.rename(columns=names)
+        shown = marked(df)
         measure = None
     fig.update_xaxes(title=page.t(f"trends.grain.{freq}"))
     shown.insert(0, page.t(f"trends.grain.{freq}"), [period_label(p) for p in shown["period"]])
@@ -128,6 +130,7 @@ def series_panel(measures: tuple[str, ...], title_key: str, chart_key: str, defa
         lang,
         key=chart_key,
         on_select=lambda: click_to_period(chart_key, by_mission),
+        names=names,
     )
     definitions_popover([measure] if measure else list(measures), lang)
 
@@ -173,26 +176,28 @@ def time_to_justice_panel() -> None:
         step=True,
     )
     fig.update_layout(hovermode="closest", legend_title_text=page.t("trends.cohort"))
-    shown = pd.DataFrame(
-        {
-            page.t("trends.cohort"): summary["cohort"],
-            page.t("trends.cases"): summary["cases"],
-            page.t("trends.reached"): summary["events"],
-            page.t("trends.still_open"): summary["censored"],
-            page.t("trends.median"): [
-                fmt_days(v, lang) if pd.notna(v) else page.t("trends.not_reached")
-                for v in summary["median_days"]
-            ],
-        }
-    )
-    chart(fig, shown, f"time-to-{event}", lang, key="ttj_chart")
+    shown = marked(summary)[["cohort", "cases", "events", "censored"]]
+    shown["median_days"] = [
+        fmt_days(v, lang) if pd.notna(v) else page.t("trends.not_reached")
+        for v in summary["median_days"]
+    ]
+    names = {
+        "cohort": page.t("trends.cohort"),
+        "cases": page.t("trends.cases"),
+        "events": page.t("trends.reached"),
+        "censored": page.t("trends.still_open"),
+        "median_days": page.t("trends.median"),
+    }
+    chart(fig, shown, f"time-to-{event}", lang, key="ttj_chart", names=names)
     st.caption(page.t("trends.ttj_caption"))
     key = {"investigation": "median_days_to_investigation", "arrest": "median_days_to_arrest"}.get(
         event, "median_days_to_judgment"
     )
     definitions_popover([key], lang)
-    total = pd.to_numeric(summary["cases"], errors="coerce").sum()
-    st.caption(page.t("trends.ttj_total", n=fmt_int(total, lang)))
+    # the grand total as disclosure control allows it (None: it would reveal a hidden cohort)
+    total = protected_total(summary, "cases")
+    if total is not None:
+        st.caption(page.t("trends.ttj_total", n=fmt_int(total, lang)))
 
 
 time_to_justice_panel()

@@ -292,9 +292,14 @@ def test_cases_page_shows_case_files_by_stage_equal_to_metrics(demo_db):
         shown = tables[0]
         stage_col = t("common.stage", lang)
         assert shown[stage_col].tolist() == [label("stage", s, lang) for s in expected["stage"]]
-        want = ["–" if pd.isna(v) else int(v) for v in expected["cases"]]
-        got = [v if v == "–" else int(v) for v in shown[col]]
+        # a suppressed count reads its marker ("<5" or "x"), every other count its number
+        from access.disclosure import marked
+
+        want = [v if isinstance(v, str) else int(v) for v in marked(expected)["cases"]]
+        got = [v if v in ("<5", "x") else int(v) for v in shown[col]]
         assert got == want, user
+        if user == "mali":
+            assert "<5" in got  # the demo has small stages: the check is not vacuous
         assert len(at.get("plotly_chart")) >= 2  # by stage, and the pipeline
 
 

@@ -4,6 +4,7 @@ with CSV/XLSX downloads, and charts that always come with their table."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from numbers import Number
 from typing import Any
 
 import pandas as pd
@@ -160,6 +161,32 @@ def _dash(value: object) -> object:
     return value
 
 
+def _has_markers(series: pd.Series) -> bool:
+    from access.disclosure import is_marker
+
+    if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+        return False
+    values = [v for v in series.tolist() if _dash(v) != "–"]
+    # markers, alone or among numbers (a text column that merely contains "x" is not counts)
+    return any(is_marker(v) for v in values) and all(
+        is_marker(v) or (isinstance(v, Number) and not isinstance(v, bool)) for v in values
+    )
+
+
+def _count_text(value: object, lang: str) -> str:
+    """A cell of a count column that holds markers: the marker, "–", or the number written for
+    the language (1,234 / 1 234)."""
+    from access.disclosure import is_marker
+
+    if is_marker(value):
+        return str(value)
+    if _dash(value) == "–":
+        return "–"
+    if isinstance(value, str):
+        return value
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
 def display_frame(
     df: pd.DataFrame,
     lang: str,
@@ -168,11 +195,17 @@ def display_frame(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """What the table shows: counts without a locale-dependent separator (sortable and never in
     the browser's language by mistake), rates as percentages written for the language, dates as
-    DD/MM/YYYY. Downloads keep the raw values."""
+    DD/MM/YYYY. A count column holding small-number markers ("<5", "x") is text: the markers
+    as they are, the numbers written for the language. Downloads keep the raw values."""
     shown = df.copy()
     config: dict[str, Any] = {}
-    for col in shown.columns:  # a missing or withheld value reads "–", never "None"
-        if shown[col].dtype == object and shown[col].isna().any():
+    for col in shown.columns:
+        if _has_markers(shown[col]):
+            shown[col] = pd.Series(
+                [_count_text(v, lang) for v in shown[col].tolist()], index=shown.index, dtype=object
+            )
+        elif shown[col].dtype == object and shown[col].isna().any():
+            # a missing or withheld value reads "–", never "None"
             shown[col] = shown[col].map(_dash)
     pct = "%.0f\u202f%%" if lang == "fr" else "%.0f%%"
     for col in shown.columns:
@@ -224,16 +257,16 @@ def table(
     on_select: str | Callable | None = None,
     selection_mode: str = "single-row",
     percent_cols: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Any:
     """A table with its downloads. Returns the selection event when on_select is given.
 
     Counts protected by access.disclosure show their markers ("<5", "x") on screen and in the
-    downloads alike."""
-    info = df.attrs.get("disclosure")
-    if info and all(c in df.columns for c in info.get("count_columns", ())):
-        from access.disclosure import display_counts
-
-        df = display_counts(df)
+    downloads alike: a protected frame is marked here, before `names` (column labels in the
+    reader's language) are applied, so pass the frame from metrics with `names` rather than
+    renaming it first. Frames a page built itself carry their markers in the values
+    (access.disclosure.marked)."""
+    df = localise_columns(df, names or {})
     shown, config = display_frame(df, lang, percent_cols, column_config)
     kwargs: dict[str, Any] = {
         "hide_index": True,
@@ -259,8 +292,9 @@ def chart(
     column_config: Mapping[str, Any] | None = None,
     selection_mode: Sequence[str] | str = ("points",),
     percent_cols: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Any:
-    """A Plotly chart followed by its table (collapsed) with downloads."""
+    """A Plotly chart followed by its table (collapsed) with downloads (see `table`)."""
     kwargs: dict[str, Any] = {"config": PLOTLY_CONFIG, "key": key, "theme": None}
     if on_select is not None:
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
@@ -273,10 +307,18 @@ def chart(
             key=f"{key}-table",
             column_config=column_config,
             percent_cols=percent_cols,
+            names=names,
         )
     return event
 
 
 def localise_columns(df: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
-    """Rename columns to the reader's language (only those listed)."""
+    """Rename columns to the reader's language (only those listed). A frame with protected
+    counts is marked first (access.disclosure.marked), so its "<5" and "x" cells keep their
+    markers under the new names."""
+    info = df.attrs.get("disclosure")
+    if info is not None and not info.get("marked"):
+        from access.disclosure import marked
+
+        df = marked(df)
     return df.rename(columns={k: v for k, v in names.items() if k in df.columns})
