@@ -154,10 +154,11 @@ with right:
             apply_selection(mission=[by_mission.iloc[rows[0]]["mission"]])
 
     table(
-        shown.rename(columns=headers),
+        shown,
         "missions-side-by-side",
         lang,
         key="missions_table",
+        names=headers,  # table() marks "<5" / "x" first, then applies the reader's labels
         column_config=config,
         on_select=on_mission_click,
         percent_cols=[headers["investigation_rate"], headers["conviction_rate"]],
