@@ -161,16 +161,20 @@ def _dash(value: object) -> object:
     return value
 
 
-def _has_markers(series: pd.Series) -> bool:
+def _counts_as_text(series: pd.Series) -> bool:
+    """An object column of counts that must be written as text: numbers beside markers ("<5",
+    "x") or beside gaps. (Arrow cannot hold numbers and text in one column.)"""
     from access.disclosure import is_marker
 
     if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
         return False
-    values = [v for v in series.tolist() if _dash(v) != "–"]
-    # markers, alone or among numbers (a text column that merely contains "x" is not counts)
-    return any(is_marker(v) for v in values) and all(
-        is_marker(v) or (isinstance(v, Number) and not isinstance(v, bool)) for v in values
-    )
+    values = series.tolist()
+    present = [v for v in values if _dash(v) != "–"]
+    numbers = [v for v in present if isinstance(v, Number) and not isinstance(v, bool)]
+    markers = [v for v in present if is_marker(v)]
+    if len(numbers) + len(markers) != len(present):
+        return False  # a text column (that may happen to contain an "x")
+    return bool(markers) or (bool(numbers) and len(present) < len(values))
 
 
 def _count_text(value: object, lang: str) -> str:
@@ -200,7 +204,7 @@ def display_frame(
     shown = df.copy()
     config: dict[str, Any] = {}
     for col in shown.columns:
-        if _has_markers(shown[col]):
+        if _counts_as_text(shown[col]):
             shown[col] = pd.Series(
                 [_count_text(v, lang) for v in shown[col].tolist()], index=shown.index, dtype=object
             )
