@@ -23,7 +23,7 @@ from ui.formatting import (  # noqa: E402
     fmt_signed_pct,
 )
 from ui.i18n import label  # noqa: E402
-from ui.layout import chart, definitions_popover, kpi, metric_label, table  # noqa: E402
+from ui.layout import definitions_popover, kpi, metric_label, table  # noqa: E402
 from ui.nav import link  # noqa: E402
 from ui.shell import begin_page, mission_name  # noqa: E402
 
@@ -55,6 +55,16 @@ def change_text(row: pd.Series) -> str | None:
 
 def value_text(value: object, fmt: str) -> str:
     return fmt_pct(value, lang) if fmt == "rate" else fmt_int(value, lang)
+
+
+def bars(
+    bars_html: str, df: pd.DataFrame, name: str, *, key: str, percent_cols: list[str] = ()
+) -> None:
+    """Bars drawn as HTML (ui.charts.bars_html: no chart library to load on the first screen),
+    then the table behind them, collapsed, with its downloads (as ui.layout.chart does)."""
+    st.html(bars_html)
+    with st.expander(page.t("common.show_table")):
+        table(df, name, lang, key=f"{key}-table", percent_cols=list(percent_cols))
 
 
 # ------------------------------------------------------------------ headline figures
@@ -109,9 +119,6 @@ with left:
     ]
     values = pd.to_numeric(fun["count"], errors="coerce").fillna(0)
     colours = ["#999999", *["#0072B2"] * (len(fun) - 2), "#009E73"]
-    fig = charts.hbar(
-        labels, values, texts, colours=colours, height=380, large=page.large, lang=lang
-    )
     shown = pd.DataFrame(
         {
             page.t("common.stage"): labels,
@@ -119,11 +126,17 @@ with left:
             page.t("overview.share_of_cases"): fun["share_of_cases"],
         }
     )
-    chart(
-        fig,
+    bars(
+        charts.bars_html(
+            labels,
+            values,
+            texts,
+            colours=colours,
+            title=page.t("overview.funnel"),
+            large=page.large,
+        ),
         shown,
         "justice-funnel",
-        lang,
         key="funnel",
         percent_cols=[page.t("overview.share_of_cases")],
     )
@@ -178,22 +191,19 @@ with left:
             "cases": [k[o] for o in outcomes],
         }
     )
-    fig = charts.hbar(
-        df["label"],
-        pd.to_numeric(df["cases"], errors="coerce").fillna(0),
-        [fmt_int(v, lang) for v in df["cases"]],
-        colours=[charts.OUTCOME_COLOURS[o] for o in outcomes],
-        height=260,
-        large=page.large,
-        lang=lang,
-    )
-    chart(
-        fig,
+    bars(
+        charts.bars_html(
+            df["label"],
+            pd.to_numeric(df["cases"], errors="coerce").fillna(0),
+            [fmt_int(v, lang) for v in df["cases"]],
+            colours=[charts.OUTCOME_COLOURS[o] for o in outcomes],
+            title=page.t("overview.outcomes"),
+            large=page.large,
+        ),
         df[["label", "cases"]].rename(
             columns={"label": page.t("common.outcome"), "cases": page.t("stage.cases")}
         ),
         "case-outcomes",
-        lang,
         key="outcomes",
     )
     definitions_popover(outcomes, lang)

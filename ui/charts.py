@@ -4,10 +4,16 @@ Nothing is encoded by colour alone: bars carry text labels, lines carry markers 
 shapes and the legend, and every chart is shown beside its table (ui.layout.chart_with_table).
 Figures are offline: `PLOTLY_CONFIG` points Plotly's geo base maps at the local topojson and the
 mode bar never offers a cloud upload.
+
+`bars_html` draws simple horizontal bars as plain HTML instead: the first screen (Overview) uses
+it so the browser neither downloads nor runs Plotly's 4.7 MB bundle before the headline is on
+screen (about 1.2 s of JavaScript in headless chromium), and the server skips building figures.
 """
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -212,3 +218,67 @@ def stacked_bars(
     if horizontal:
         fig.update_yaxes(autorange="reversed")
     return fig
+
+
+BARS_CSS = """
+<style>
+  .r2589-bars { display: grid; grid-template-columns: max-content minmax(0, 1fr);
+                column-gap: 0.75rem; row-gap: 0.55rem; align-items: center;
+                margin: 0.25rem 0 0.5rem 0; color: #1f2328; }
+  .r2589-bars.large { font-size: 1.2rem; row-gap: 0.8rem; }
+  .r2589-bar-label { text-align: right; white-space: nowrap; }
+  .r2589-bar-track { display: flex; align-items: center; gap: 0.5rem; min-width: 0; }
+  .r2589-bar-fill { flex: none; height: 1.75rem; border-radius: 2px; }
+  .r2589-bars.large .r2589-bar-fill { height: 2.2rem; }
+  .r2589-bar-value { white-space: nowrap; font-variant-numeric: tabular-nums; }
+</style>
+"""
+
+# the longest bar takes this share of the track, so its number still fits beside it
+BAR_SPAN = 0.76
+
+
+def bars_html(
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    *,
+    colours: Sequence[str] | str = "#0072B2",
+    title: str = "",
+    large: bool = False,
+) -> str:
+    """Horizontal bars as plain HTML: label on the left, bar, then the formatted value.
+
+    The value is always written beside its bar (never told by colour or length alone) and each
+    row carries a tooltip "label: value". Missing or negative values draw no bar; the text still
+    says what the value is (e.g. "–" or "<5"). Pure function: the page passes the result to
+    `st.html` (sanitised there) and shows the table behind it next to it.
+    """
+    labels, texts = [str(x) for x in labels], [str(x) for x in texts]
+    numbers = []
+    for v in values:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            f = 0.0
+        numbers.append(f if math.isfinite(f) and f > 0 else 0.0)
+    if not (len(labels) == len(numbers) == len(texts)):
+        raise ValueError("labels, values and texts must have the same length")
+    fills = [colours] * len(labels) if isinstance(colours, str) else list(colours)
+    top = max(numbers, default=0.0)
+    rows = []
+    for label, n, text, colour in zip(labels, numbers, texts, fills, strict=True):
+        width = 0.0 if top <= 0 or n <= 0 else max(0.4, 100 * BAR_SPAN * n / top)
+        tip = html.escape(f"{label}: {text}", quote=True)
+        rows.append(
+            f'<span class="r2589-bar-label" title="{tip}">{html.escape(label)}</span>'
+            f'<span class="r2589-bar-track" title="{tip}">'
+            f'<span class="r2589-bar-fill" style="width:{width:.2f}%;'
+            f'background:{html.escape(colour, quote=True)}"></span>'
+            f'<span class="r2589-bar-value">{html.escape(text)}</span></span>'
+        )
+    aria = f' aria-label="{html.escape(title, quote=True)}"' if title else ""
+    return (
+        f'{BARS_CSS}<div class="r2589-bars{" large" if large else ""}" role="group"{aria}>'
+        f"{''.join(rows)}</div>"
+    )
