@@ -17,6 +17,7 @@ import math
 from datetime import date, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from access import disclosure
@@ -27,6 +28,7 @@ from metrics.catalogue import BY_KEY, catalogue_frame
 from metrics.filters import (
     LIST_DIMS,
     PERSON_DIM_COLUMNS,
+    TRACKING_INCIDENT_TYPE,
     Filters,
     Where,
     check_dims,
@@ -478,66 +480,125 @@ def _sort(df: pd.DataFrame, by) -> pd.DataFrame:
 ALL_COUNTS = (*PERSON_SUMS, *INCIDENT_COUNTS, *CASE_COUNTS)
 
 
-# How each count reads from rollup_kpis (the rest are columns of the same name).
-KPI_ROLLUP_EXPR = {
-    "persons_harmed": "k.killed + k.injured + k.detained + k.abducted",
-    "women": "k.killed_f + k.harmed_f",
-    "unknown_gender": "k.killed_unknown + k.harmed_unknown",
-    "killed_unknown_gender": "k.killed_unknown",
-}
+# rollup_kpis columns summed by the headline path (persons, incidents, cases side by side).
+KPI_ROLLUP_SUMS = (
+    "killed",
+    "killed_f",
+    "killed_unknown",
+    "injured",
+    "detained",
+    "abducted",
+    "killed_tracked",
+    "harmed_f",
+    "harmed_unknown",
+    *INCIDENT_COUNTS,
+    *CASE_COUNTS,
+)
+RATE_DEFS = (*RATES, ("malicious_share", "register_malicious", "register_all"))
 
 
-def _kpis_rollup_source(con: Con, f: Filters, scope: Scope) -> tuple[str, list]:
-    """The headline path: rollup_kpis rows in the selection, flagged `sel` when their incident
-    type is selected (the others only feed malicious_share). Valid when _use_rollup() and no
-    act type is asked for (rollup_kpis has none)."""
+def _kpis_rollup(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+    """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
+    combined here (selected incident types summed; every type feeds malicious_share). Valid
+    when _use_rollup() and no act type is asked for (rollup_kpis has none).
+
+    Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
+    row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
+    is a scalar subquery rather than a query of its own."""
     w = person_where(f.replace(incident_types=()), "k", grain="month")
-    w.add("(k.snapshot_date is null or k.snapshot_date = ?)", register_snapshot(con, f))
-    w.add_pred(scope.incident_predicate("k"))
-    if f.incident_types:
-        selected, sparams = "list_contains(?::varchar[], k.incident_type)", [list(f.incident_types)]
+    if f.snapshot is None:
+        w.add(
+            "(k.snapshot_date is null or k.snapshot_date = (select max(snapshot_date) from rollup_kpis))"
+        )
     else:
-        selected, sparams = "true", []
-    sql = f"select *, {selected} as sel from rollup_kpis as k where {w.sql}"  # noqa: S608
-    return sql, [*sparams, *w.params]
+        w.add("(k.snapshot_date is null or k.snapshot_date = ?)", f.snapshot)
+    w.add_pred(scope.incident_predicate("k"))
+    keys = "".join(f"k.{PERSON_DIM_COLUMNS[d]} as {d}, " for d in by)
+    sums = ", ".join(f"sum(k.{c}) as {c}" for c in KPI_ROLLUP_SUMS)
+    sql = f"select {keys} k.incident_type, {sums} from rollup_kpis as k where {w.sql} group by all"  # noqa: S608
+    raw = _q(con, sql, w.params)
+    counts = raw[list(KPI_ROLLUP_SUMS)].fillna(0).to_numpy(dtype="int64")
+    itype = raw["incident_type"].to_numpy(dtype=object)
+    col = {c: i for i, c in enumerate(KPI_ROLLUP_SUMS)}
+    sel = np.isin(itype, list(f.incident_types)) if f.incident_types else np.ones(len(raw), bool)
+    picked = counts * sel[:, None]
+    killed = counts[:, col["killed"]]
+    derived = {
+        **{
+            c: picked[:, col[c]]
+            for c in ("killed", "injured", "detained", "abducted", "killed_tracked")
+        },
+        "persons_harmed": picked[
+            :, [col[c] for c in ("killed", "injured", "detained", "abducted")]
+        ].sum(axis=1),
+        "women": picked[:, col["killed_f"]] + picked[:, col["harmed_f"]],
+        "unknown_gender": picked[:, col["killed_unknown"]] + picked[:, col["harmed_unknown"]],
+        "killed_unknown_gender": picked[:, col["killed_unknown"]],
+        "register_all": killed,
+        "register_malicious": killed * (itype == TRACKING_INCIDENT_TYPE),
+        **{c: picked[:, col[c]] for c in (*INCIDENT_COUNTS, *CASE_COUNTS)},
+    }
+    values = np.column_stack([derived[c] for c in ALL_COUNTS])
+    if by:
+        # one row per group: sum the incident types of each group
+        group_keys = raw[list(by)]
+        codes = group_keys.groupby(list(by), dropna=False, sort=False).ngroup().to_numpy()
+        n = int(codes.max()) + 1 if len(codes) else 0
+        summed = np.zeros((n, len(ALL_COUNTS)), dtype="int64")
+        np.add.at(summed, codes, values)
+        first = np.full(n, -1)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        df = group_keys.iloc[first].reset_index(drop=True)
+        # a group with nothing selected in any source is not a group (other incident types of
+        # the register only feed malicious_share)
+        shown = [
+            i
+            for i, c in enumerate(ALL_COUNTS)
+            if c not in ("register_all", "register_malicious", "killed_unknown_gender")
+        ]
+        keep = (summed[:, shown] != 0).any(axis=1)
+        df, summed = df[keep].reset_index(drop=True), summed[keep]
+    else:
+        df = pd.DataFrame(index=range(1))
+        summed = values.sum(axis=0, keepdims=True)
+    out = {d: df[d] for d in by}
+    for i, c in enumerate(ALL_COUNTS):
+        out[c] = summed[:, i]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for rate, num, den in RATE_DEFS:
+            nv, dv = out[num].astype("float64"), out[den].astype("float64")
+            out[rate] = np.where(dv != 0, nv / np.where(dv != 0, dv, 1), np.nan)
+    out["killed_all_types"] = out["register_all"]
+    df = pd.DataFrame(out)
+    return _sort(df, by) if by else df
 
 
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
-    """Every KPI by dims in one statement. Headline path: one scan of rollup_kpis. Otherwise
+    """Every KPI by dims. Headline path: one scan of rollup_kpis (_kpis_rollup). Otherwise
     the person, incident and case aggregates are stacked (union all by name) and summed per
-    group. Rates are computed over the sums."""
+    group in one statement. Rates are computed over the sums."""
     if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
-        source, params = _kpis_rollup_source(con, f, scope)
-        dim = {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by}
+        return _kpis_rollup(con, f, scope, by)
+    psql, pparams = _persons_sql(con, f, scope, by)
+    isql, iparams = _incidents_sql(f, scope, by)
+    csql, cparams = _cases_sql(f, scope, by)
+    source = f"""
+        select * from ({psql})
+        union all by name select * from ({isql})
+        union all by name select * from ({csql})
+    """  # noqa: S608
+    params = [*pparams, *iparams, *cparams]
+    dim = {d: f"k.{d}" for d in by}
 
-        def total(c):
-            if c == "register_all":
-                return "sum(k.killed)"
-            if c == "register_malicious":
-                return "sum(k.killed) filter (where k.incident_type = 'Malicious Act')"
-            return f"sum(case when k.sel then {KPI_ROLLUP_EXPR.get(c, 'k.' + c)} end)"
-    else:
-        psql, pparams = _persons_sql(con, f, scope, by)
-        isql, iparams = _incidents_sql(f, scope, by)
-        csql, cparams = _cases_sql(f, scope, by)
-        source = f"""
-            select * from ({psql})
-            union all by name select * from ({isql})
-            union all by name select * from ({csql})
-        """  # noqa: S608
-        params = [*pparams, *iparams, *cparams]
-        dim = {d: f"k.{d}" for d in by}
-
-        def total(c):
-            return f"sum(k.{c})"
+    def total(c):
+        return f"sum(k.{c})"
 
     keys = "".join(f"{dim[d]} as {d}, " for d in by)
     # sums are named n_<count> inside: the source has columns of the same names
     sums = ", ".join(f"cast(coalesce({total(c)}, 0) as bigint) as n_{c}" for c in ALL_COUNTS)
     outs = ", ".join(f"n_{c} as {c}" for c in ALL_COUNTS)
     rates = ", ".join(
-        f"n_{num}::double / nullif(n_{den}, 0) as {rate}"
-        for rate, num, den in (*RATES, ("malicious_share", "register_malicious", "register_all"))
+        f"n_{num}::double / nullif(n_{den}, 0) as {rate}" for rate, num, den in RATE_DEFS
     )
     # a group with nothing selected in any source is not a group (other incident types of the
     # register only feed malicious_share)
