@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from access import disclosure
+from access import disclosure, settings
 from access.scope import Scope
 from etl.extracts import STAGES as EXTRACT_STAGES
 from metrics import survival
@@ -515,7 +515,12 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     w.add_pred(scope.incident_predicate("k"))
     keys = "".join(f"k.{PERSON_DIM_COLUMNS[d]} as {d}, " for d in by)
     sums = ", ".join(f"sum(k.{c}) as {c}" for c in KPI_ROLLUP_SUMS)
-    sql = f"select {keys} k.incident_type, {sums} from rollup_kpis as k where {w.sql} group by all"  # noqa: S608
+    # ordered by the group keys (as the result is): each group's rows are contiguous
+    order = "".join(f"{d} nulls last, " for d in by)
+    sql = f"""
+        select {keys} k.incident_type, {sums} from rollup_kpis as k where {w.sql}
+        group by all order by {order} k.incident_type
+    """  # noqa: S608
     raw = _q(con, sql, w.params)
     counts = raw[list(KPI_ROLLUP_SUMS)].fillna(0).to_numpy(dtype="int64")
     itype = raw["incident_type"].to_numpy(dtype=object)
@@ -540,15 +545,21 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     }
     values = np.column_stack([derived[c] for c in ALL_COUNTS])
     if by:
-        # one row per group: sum the incident types of each group
-        group_keys = raw[list(by)]
-        codes = group_keys.groupby(list(by), dropna=False, sort=False).ngroup().to_numpy()
-        n = int(codes.max()) + 1 if len(codes) else 0
-        summed = np.zeros((n, len(ALL_COUNTS)), dtype="int64")
-        np.add.at(summed, codes, values)
-        first = np.full(n, -1)
-        first[codes[::-1]] = np.arange(len(codes))[::-1]
-        df = group_keys.iloc[first].reset_index(drop=True)
+        # one row per group: sum the incident types of each group (contiguous runs of rows)
+        starts = np.ones(len(raw), dtype=bool)
+        if len(raw) > 1:
+            same = np.ones(len(raw) - 1, dtype=bool)
+            for d in by:
+                v, na = raw[d].to_numpy(dtype=object), raw[d].isna().to_numpy()
+                same &= (v[1:] == v[:-1]) | (na[1:] & na[:-1])
+            starts[1:] = ~same
+        first = np.flatnonzero(starts)
+        summed = (
+            np.add.reduceat(values, first, axis=0)
+            if len(first)
+            else np.zeros((0, len(ALL_COUNTS)), dtype="int64")
+        )
+        df = raw[list(by)].iloc[first].reset_index(drop=True)
         # a group with nothing selected in any source is not a group (other incident types of
         # the register only feed malicious_share)
         shown = [
@@ -569,8 +580,7 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
             nv, dv = out[num].astype("float64"), out[den].astype("float64")
             out[rate] = np.where(dv != 0, nv / np.where(dv != 0, dv, 1), np.nan)
     out["killed_all_types"] = out["register_all"]
-    df = pd.DataFrame(out)
-    return _sort(df, by) if by else df
+    return pd.DataFrame(out)
 
 
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
@@ -1076,6 +1086,9 @@ def time_to_justice(
     Returns {'curve': cohort, days, at_risk, events, censored, survival, reached;
              'summary': cohort, cases, events, censored, median_days}.
     `reached` = 1 - survival (share of cases that reached the event by that day).
+    For scopes that suppress small counts (every role below headquarters), curve points with
+    fewer cases at risk than the suppression threshold are dropped, and median_days is null for
+    a cohort of fewer cases than the threshold (step sizes would reveal counts).
     """
     f, scope = _check_filters(filters), _check_scope(scope)
     if event not in TTJ_EVENTS:
@@ -1103,19 +1116,26 @@ def time_to_justice(
         group by all
     """  # noqa: S608
     d = _q(con, sql, [ref, *sparams, *w.params])
+    # Small cohorts: the steps of a curve reveal counts (1 of 3 cases is a drop of 1/3), so
+    # for scopes that suppress small counts, points with fewer cases at risk than the
+    # threshold and the median of a cohort with fewer cases than it are left out.
+    small = settings.suppression_threshold() if scope.suppress_small_counts else 0
     curves, summary = [], []
     for name, g in d.groupby("cohort", sort=True, dropna=False):
         km = survival.kaplan_meier_counts(g["days"], g["events"], g["censored"])
         km.insert(0, "cohort", name)
-        curves.append(km)
         events, censored = int(g["events"].sum()), int(g["censored"].sum())
+        median = survival.median_survival(km)
+        if events + censored < small:
+            median = None
+        curves.append(km[km["at_risk"] >= small])
         summary.append(
             {
                 "cohort": name,
                 "cases": events + censored,
                 "events": events,
                 "censored": censored,
-                "median_days": survival.median_survival(km),
+                "median_days": median,
             }
         )
     curve = (

@@ -65,6 +65,44 @@ def test_time_to_investigation_by_cohort(con):
     assert s.loc["MINUSMA", "median_days"] == 57
 
 
+ANALYST = Scope(role="analyst")
+
+
+def test_survival_curves_hide_small_cohorts_below_headquarters(con, monkeypatch):
+    monkeypatch.delenv("R2589_SUPPRESSION_THRESHOLD", raising=False)  # default 5
+    # all five cases (threshold 5): the median is shown; only the points with 5 cases at risk
+    # (days 0 and 92) are kept, the steps after (4, 3, 2, 1 at risk) would reveal counts
+    r = metrics.time_to_justice(con, AS_OF, ANALYST, event="judgment")
+    assert r["summary"]["median_days"].tolist() == [356]
+    assert r["curve"]["days"].tolist() == [0, 92]
+    assert r["curve"]["survival"].tolist() == pytest.approx([1, 1])
+    # by mission: MINUSCA has 2 cases, MINUSMA 3, both under 5: no median, no curve point
+    r = metrics.time_to_justice(con, AS_OF, ANALYST, event="investigation", cohort_by="mission")
+    s = r["summary"].set_index("cohort")
+    assert s["median_days"].isna().all()
+    assert r["curve"].empty
+    # headquarters sees everything
+    r = metrics.time_to_justice(con, AS_OF, FULL, event="investigation", cohort_by="mission")
+    assert r["summary"].set_index("cohort")["median_days"].tolist() == [17, 57]
+    assert len(r["curve"]) == 7  # MINUSCA days 0, 17, 22; MINUSMA days 0, 26, 57, 92
+
+
+def test_survival_curves_follow_the_threshold(con, monkeypatch):
+    monkeypatch.setenv("R2589_SUPPRESSION_THRESHOLD", "3")
+    # MINUSMA, days to an investigation: C2 26, C3 57 (events), C4 censored at 92.
+    #   day 0: 3 at risk; day 26: 3 at risk, S = 2/3; day 57: 2 at risk, S = 1/3; day 92: 1.
+    # Threshold 3: days 0 and 26 are kept, the median (57) too (3 cases); MINUSCA (2 cases,
+    # 2 at risk from day 0) shows nothing.
+    r = metrics.time_to_justice(con, AS_OF, ANALYST, event="investigation", cohort_by="mission")
+    curve = r["curve"]
+    assert set(curve["cohort"]) == {"MINUSMA"}
+    assert curve["days"].tolist() == [0, 26]
+    assert curve["survival"].tolist() == pytest.approx([1, 2 / 3])
+    s = r["summary"].set_index("cohort")["median_days"]
+    assert s["MINUSMA"] == 57
+    assert pd.isna(s["MINUSCA"])
+
+
 def test_time_to_justice_as_of_a_past_date_censors_later_events(con):
     r = metrics.time_to_justice(con, Filters(as_of=date(2021, 12, 31)), FULL, event="judgment")
     s = r["summary"].iloc[0]
