@@ -621,4 +621,181 @@ select
 from parts
 group by all;
 
+-- ---------------------------------------------------------------- rollup_kpis_facets
+-- Grain: facet x value x listed x the grain of rollup_kpis (snapshot_date x mission_code x
+-- host_state x is_pko x year x month x incident_type x verified), with the columns of
+-- rollup_kpis. A facet is one victim attribute held as a list at incident grain:
+--   nationality, personnel_type, gender: persons with that value; incidents and cases whose
+--     list holds it (an incident is in every group of its victims), an empty list as
+--     value 'unknown' with listed = false (group-bys count it, filters do not);
+--   uniformed / civilian: persons of that nationality in a uniformed / civilian personnel
+--     category (access.scope.UNIFORMED / CIVILIAN), incidents and cases whose
+--     uniformed_nationalities / civilian_nationalities hold it (a contributing State's or a
+--     State of nationality's scope).
+-- So a selection with exactly one such condition (one value filtered, one dimension grouped
+-- on, or a single-State contributor or nationality scope) reads summed rows, not the facts.
+create or replace table rollup_kpis_facets as
+with
+person_facets as (
+    select 'nationality' as facet, p.nationality as value, p.* from rollup_persons as p
+    union all
+    select 'personnel_type' as facet, p.personnel_type as value, p.* from rollup_persons as p
+    union all
+    select 'gender' as facet, p.gender as value, p.* from rollup_persons as p
+    union all
+    select 'uniformed' as facet, p.nationality as value, p.* from rollup_persons as p
+    where p.personnel_type in ('Military', 'Police', 'Military Observer')
+    union all
+    select 'civilian' as facet, p.nationality as value, p.* from rollup_persons as p
+    where p.personnel_type in ('International Civilian', 'Local', 'Other')
+),
+persons as (
+    -- the formulas of rollup_persons_mission
+    select
+        facet, value, true as listed, snapshot_date, mission_code, host_state, is_pko, year,
+        month, incident_type, verified,
+        sum(persons) filter (where source = 'register') as killed,
+        sum(persons) filter (where source = 'register' and gender = 'F') as killed_f,
+        sum(persons) filter (where source = 'register' and gender = 'unknown') as killed_unknown,
+        sum(persons) filter (where source = 'tracking' and outcome = 'injured') as injured,
+        sum(persons) filter (where source = 'tracking' and outcome = 'detained') as detained,
+        sum(persons) filter (where source = 'tracking' and outcome = 'abducted') as abducted,
+        sum(persons) filter (where source = 'tracking' and outcome = 'killed') as killed_tracked,
+        sum(persons) filter (where source = 'tracking' and outcome <> 'killed' and gender = 'F') as harmed_f,
+        sum(persons) filter (where source = 'tracking' and outcome <> 'killed' and gender = 'unknown') as harmed_unknown
+    from person_facets
+    group by all
+),
+incident_facets as (
+    select 'nationality' as facet, unnest(i.nationalities) as value, true as listed, i.*
+    from fact_incidents as i where len(i.nationalities) > 0
+    union all
+    select 'nationality' as facet, 'unknown' as value, false as listed, i.*
+    from fact_incidents as i where len(i.nationalities) = 0
+    union all
+    select 'personnel_type' as facet, unnest(i.personnel_types) as value, true as listed, i.*
+    from fact_incidents as i where len(i.personnel_types) > 0
+    union all
+    select 'personnel_type' as facet, 'unknown' as value, false as listed, i.*
+    from fact_incidents as i where len(i.personnel_types) = 0
+    union all
+    select 'gender' as facet, unnest(i.genders) as value, true as listed, i.*
+    from fact_incidents as i where len(i.genders) > 0
+    union all
+    select 'gender' as facet, 'unknown' as value, false as listed, i.*
+    from fact_incidents as i where len(i.genders) = 0
+    union all
+    select 'uniformed' as facet, unnest(i.uniformed_nationalities) as value, true as listed, i.*
+    from fact_incidents as i where len(i.uniformed_nationalities) > 0
+    union all
+    select 'civilian' as facet, unnest(i.civilian_nationalities) as value, true as listed, i.*
+    from fact_incidents as i where len(i.civilian_nationalities) > 0
+),
+incidents as (
+    -- the formulas of rollup_incidents
+    select
+        facet, value, listed, mission_code, host_state, is_pko, year, month, verified,
+        count(*) as incidents,
+        count(*) filter (where first_notified_at is not null) as notified,
+        count(*) filter (where notification_delay_hours <= 24) as notified_24h,
+        count(*) filter (where notification_delay_hours <= 72) as notified_72h
+    from incident_facets
+    group by all
+),
+case_facets as (
+    select 'nationality' as facet, unnest(c.nationalities) as value, true as listed, c.*
+    from fact_cases as c where len(c.nationalities) > 0
+    union all
+    select 'nationality' as facet, 'unknown' as value, false as listed, c.*
+    from fact_cases as c where len(c.nationalities) = 0
+    union all
+    select 'personnel_type' as facet, unnest(c.personnel_types) as value, true as listed, c.*
+    from fact_cases as c where len(c.personnel_types) > 0
+    union all
+    select 'personnel_type' as facet, 'unknown' as value, false as listed, c.*
+    from fact_cases as c where len(c.personnel_types) = 0
+    union all
+    select 'gender' as facet, unnest(c.genders) as value, true as listed, c.*
+    from fact_cases as c where len(c.genders) > 0
+    union all
+    select 'gender' as facet, 'unknown' as value, false as listed, c.*
+    from fact_cases as c where len(c.genders) = 0
+    union all
+    select 'uniformed' as facet, unnest(c.uniformed_nationalities) as value, true as listed, c.*
+    from fact_cases as c where len(c.uniformed_nationalities) > 0
+    union all
+    select 'civilian' as facet, unnest(c.civilian_nationalities) as value, true as listed, c.*
+    from fact_cases as c where len(c.civilian_nationalities) > 0
+),
+cases as (
+    -- the formulas of rollup_cases
+    select
+        facet, value, listed, mission_code, host_state, is_pko, year, month, verified,
+        count(*) as cases,
+        count(*) filter (where investigation_opened_on is not null) as investigated,
+        count(*) filter (where suspects_identified_on is not null) as suspects_identified,
+        count(*) filter (where arrest_on is not null) as arrested_cases,
+        count(*) filter (where prosecuted_on is not null) as prosecuted,
+        count(*) filter (where judgment_on is not null) as judged,
+        count(*) filter (where first_conviction_on is not null) as convicted_cases,
+        count(*) filter (where closed_without_prosecution_on is not null) as closed_without_prosecution,
+        sum(persons_arrested) as persons_arrested,
+        sum(persons_convicted) as persons_convicted,
+        sum(persons_acquitted) as persons_acquitted,
+        sum(suspects) as suspects,
+        count(*) filter (where outcome = 'full_justice') as full_justice,
+        count(*) filter (where outcome = 'partial_justice') as partial_justice,
+        count(*) filter (where outcome = 'impunity') as impunity,
+        count(*) filter (where outcome = 'pending') as pending
+    from case_facets
+    group by all
+),
+parts as (
+    select * from persons
+    union all by name
+    select
+        cast(null as date) as snapshot_date, 'Malicious Act' as incident_type, *
+    from incidents
+    union all by name
+    select
+        cast(null as date) as snapshot_date, 'Malicious Act' as incident_type, *
+    from cases
+)
+select
+    facet, value, listed, snapshot_date, mission_code, host_state, is_pko, year, month,
+    incident_type, verified,
+    cast(coalesce(sum(killed), 0) as bigint) as killed,
+    cast(coalesce(sum(killed_f), 0) as bigint) as killed_f,
+    cast(coalesce(sum(killed_unknown), 0) as bigint) as killed_unknown,
+    cast(coalesce(sum(injured), 0) as bigint) as injured,
+    cast(coalesce(sum(detained), 0) as bigint) as detained,
+    cast(coalesce(sum(abducted), 0) as bigint) as abducted,
+    cast(coalesce(sum(killed_tracked), 0) as bigint) as killed_tracked,
+    cast(coalesce(sum(harmed_f), 0) as bigint) as harmed_f,
+    cast(coalesce(sum(harmed_unknown), 0) as bigint) as harmed_unknown,
+    cast(coalesce(sum(incidents), 0) as bigint) as incidents,
+    cast(coalesce(sum(notified), 0) as bigint) as notified,
+    cast(coalesce(sum(notified_24h), 0) as bigint) as notified_24h,
+    cast(coalesce(sum(notified_72h), 0) as bigint) as notified_72h,
+    cast(coalesce(sum(cases), 0) as bigint) as cases,
+    cast(coalesce(sum(investigated), 0) as bigint) as investigated,
+    cast(coalesce(sum(suspects_identified), 0) as bigint) as suspects_identified,
+    cast(coalesce(sum(arrested_cases), 0) as bigint) as arrested_cases,
+    cast(coalesce(sum(prosecuted), 0) as bigint) as prosecuted,
+    cast(coalesce(sum(judged), 0) as bigint) as judged,
+    cast(coalesce(sum(convicted_cases), 0) as bigint) as convicted_cases,
+    cast(coalesce(sum(closed_without_prosecution), 0) as bigint) as closed_without_prosecution,
+    cast(coalesce(sum(persons_arrested), 0) as bigint) as persons_arrested,
+    cast(coalesce(sum(persons_convicted), 0) as bigint) as persons_convicted,
+    cast(coalesce(sum(persons_acquitted), 0) as bigint) as persons_acquitted,
+    cast(coalesce(sum(suspects), 0) as bigint) as suspects,
+    cast(coalesce(sum(full_justice), 0) as bigint) as full_justice,
+    cast(coalesce(sum(partial_justice), 0) as bigint) as partial_justice,
+    cast(coalesce(sum(impunity), 0) as bigint) as impunity,
+    cast(coalesce(sum(pending), 0) as bigint) as pending
+from parts
+group by all
+-- one facet and value is read at a time: stored in that order, most row groups are skipped
+order by facet, value;
+
 reset preserve_insertion_order;

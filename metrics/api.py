@@ -497,28 +497,78 @@ KPI_ROLLUP_SUMS = (
 RATE_DEFS = (*RATES, ("malicious_share", "register_malicious", "register_all"))
 
 
-def _kpis_rollup(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | None] | None:
+    """(facet, value, grouped dimension) of rollup_kpis_facets when the selection has exactly
+    one condition on a victim attribute held as a list (one nationality, personnel type or
+    gender filtered on; or one of them grouped on; or a contributing State's or a State of
+    nationality's scope with that one State) and otherwise fits the rollups; else None."""
+    if f.as_of is not None or not f.month_aligned or f.act_types or "act_type" in by:
+        return None
+    filtered = [
+        (dim, values)
+        for dim, values in (
+            ("nationality", f.nationalities),
+            ("personnel_type", f.personnel_types),
+            ("gender", f.genders),
+        )
+        if values
+    ]
+    grouped = [d for d in by if d in LIST_DIMS]
+    scoped = None
+    if not _scope_fits_rollup(scope):
+        states = (*scope.contributing_states, *scope.nationality_states)
+        if scope.host_states or len(states) != 1:
+            return None
+        scoped = ("uniformed" if scope.contributing_states else "civilian", states[0], None)
+    if len(filtered) + len(grouped) + (scoped is not None) != 1:
+        return None
+    if scoped:
+        return scoped
+    if grouped:
+        return grouped[0], None, grouped[0]
+    dim, values = filtered[0]
+    return (dim, values[0], None) if len(values) == 1 else None
+
+
+def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None) -> pd.DataFrame:
     """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
     combined here (selected incident types summed; every type feeds malicious_share). Valid
-    when _use_rollup() and no act type is asked for (rollup_kpis has none).
+    when _use_rollup() and no act type is asked for (rollup_kpis has none). With `facet` (from
+    _kpi_facet), the same from rollup_kpis_facets: the rows of one facet (and value).
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
     is a scalar subquery rather than a query of its own."""
-    w = person_where(f.replace(incident_types=()), "k", grain="month")
+    table, dim = "rollup_kpis", {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by}
+    if facet is None:
+        w = person_where(f.replace(incident_types=()), "k", grain="month")
+    else:
+        name, value, grouped = facet
+        w = person_where(
+            f.replace(incident_types=(), nationalities=(), personnel_types=(), genders=()),
+            "k",
+            grain="month",
+        )
+        w.add("k.facet = ?", name)
+        if value is not None:
+            w.add("k.value = ? and k.listed", value)
+        if grouped is not None:
+            dim[grouped] = "k.value"
+        table = "rollup_kpis_facets"
     if f.snapshot is None:
         w.add(
             "(k.snapshot_date is null or k.snapshot_date = (select max(snapshot_date) from rollup_kpis))"
         )
     else:
         w.add("(k.snapshot_date is null or k.snapshot_date = ?)", f.snapshot)
-    w.add_pred(scope.incident_predicate("k"))
-    keys = "".join(f"k.{PERSON_DIM_COLUMNS[d]} as {d}, " for d in by)
+    if facet is None or facet[0] not in ("uniformed", "civilian"):
+        w.add_pred(scope.incident_predicate("k"))  # else the facet is the scope
+    keys = "".join(f"{dim[d]} as {d}, " for d in by)
     sums = ", ".join(f"sum(k.{c}) as {c}" for c in KPI_ROLLUP_SUMS)
     # ordered by the group keys (as the result is): each group's rows are contiguous
     order = "".join(f"{d} nulls last, " for d in by)
     sql = f"""
-        select {keys} k.incident_type, {sums} from rollup_kpis as k where {w.sql}
+        select {keys} k.incident_type, {sums} from {table} as k where {w.sql}
         group by all order by {order} k.incident_type
     """  # noqa: S608
     raw = _q(con, sql, w.params)
@@ -589,6 +639,9 @@ def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     group in one statement. Rates are computed over the sums."""
     if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
         return _kpis_rollup(con, f, scope, by)
+    facet = _kpi_facet(f, scope, by)
+    if facet is not None:
+        return _kpis_rollup(con, f, scope, by, facet)
     psql, pparams = _persons_sql(con, f, scope, by)
     isql, iparams = _incidents_sql(f, scope, by)
     csql, cparams = _cases_sql(f, scope, by)
