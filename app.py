@@ -13,16 +13,9 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth
-from ui.filters import sidebar_filters
 from ui.i18n import t
 from ui.nav import navigation_pages
-from ui.shell import (
-    ensure_database,
-    filter_choices,
-    language_switch,
-    mark_entry,
-    record_run_time,
-)
+from ui.shell import current_lang, mark_entry, record_run_time, warm_up_in_background
 
 ROOT = Path(__file__).resolve().parent
 
@@ -33,17 +26,24 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-started = time.perf_counter()
+started, started_cpu = time.perf_counter(), time.thread_time()
 mark_entry()
-lang = language_switch()
-ensure_database(lang)
 scope = auth.current_scope()
 if scope is None:
     # Not signed in: register every page (hidden) so the URL the reader opened resolves, and let
     # that page's own guard (ui.auth.require_page) show the sign-in form and stop. After sign-in
-    # the same URL opens the page itself.
-    st.navigation(navigation_pages(None, lang, every_page=True), position="hidden").run()
+    # the same URL opens the page itself. The sign-in screen stays light (no sidebar, no filter
+    # or metrics modules): the form is the first thing drawn; meanwhile a background thread
+    # loads what the pages need, once per process.
+    warm_up_in_background()
+    st.navigation(navigation_pages(None, current_lang(), every_page=True), position="hidden").run()
     st.stop()
+
+from ui.filters import sidebar_filters  # noqa: E402 - after sign-in only (pulls in metrics)
+from ui.shell import ensure_database, filter_choices, language_switch  # noqa: E402
+
+lang = language_switch()
+ensure_database(lang)
 pages = navigation_pages(scope, lang)
 if not pages:
     st.error(t("auth.refused", lang))
@@ -56,4 +56,4 @@ if hasattr(auth, "render_account"):
         st.divider()
     auth.render_account(scope)
 page.run()
-record_run_time(page.url_path, time.perf_counter() - started)
+record_run_time(page.url_path, time.perf_counter() - started, time.thread_time() - started_cpu)

@@ -36,6 +36,7 @@ _TEXT = {
     "en": {
         "app_title": "Resolution 2589 dashboard",
         "title": "Sign in",
+        "other_lang": "Français",
         "demo_banner": "Demo sign-in: not for real data. Demo users are fictitious; the password "
         "for every demo user is `r2589-demo`.",
         "user": "Demo user",
@@ -60,6 +61,7 @@ _TEXT = {
     "fr": {
         "app_title": "Tableau de bord de la résolution 2589",
         "title": "Connexion",
+        "other_lang": "English",
         "demo_banner": "Connexion de démonstration : pas pour des données réelles. Les "
         "utilisateurs sont fictifs ; le mot de passe de chacun est `r2589-demo`.",
         "user": "Utilisateur de démonstration",
@@ -245,9 +247,29 @@ def current_user() -> str | None:
 # ------------------------------------------------------------------------- screens
 
 
+def _language_link() -> None:
+    """The sign-in screen's language choice: a plain link to the same address in the other
+    language (the sidebar's switch appears after sign-in; a widget here would make the browser
+    load one more component before it can draw the form)."""
+    import html
+    from urllib.parse import urlencode
+
+    other = "en" if _lang() == "fr" else "fr"
+    try:
+        params = {k: st.query_params.get_all(k) for k in st.query_params if k != "lang"}
+    except Exception:
+        params = {}
+    href = "?" + urlencode({**params, "lang": [other]}, doseq=True)
+    st.html(
+        f'<a href="{html.escape(href, quote=True)}" target="_self" hreflang="{other}" style="color:#0072B2" '
+        f'lang="{other}">{html.escape(t("other_lang"))}</a>'
+    )
+
+
 def _render_sign_in(problem: str | None) -> None:
     st.title(t("app_title"))
     st.subheader(t("title"))
+    _language_link()
     if problem == "idle":
         st.warning(t("expired"))
     elif problem == "no_directory":
