@@ -530,16 +530,19 @@ def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | Non
     return (dim, values[0], None) if len(values) == 1 else None
 
 
-def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None) -> pd.DataFrame:
+def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None, split=None) -> pd.DataFrame:
     """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
     combined here (selected incident types summed; every type feeds malicious_share). Valid
     when _use_rollup() and no act type is asked for (rollup_kpis has none). With `facet` (from
-    _kpi_facet), the same from rollup_kpis_facets: the rows of one facet (and value).
+    _kpi_facet), the same from rollup_kpis_facets: the rows of one facet (and value). With
+    `split` (a 1st of a month), `by` may hold the pseudo-dimension `since_split`: whether the
+    month is on or after it (two adjacent periods in one scan).
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
     is a scalar subquery rather than a query of its own."""
-    table, dim = "rollup_kpis", {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by}
+    table = "rollup_kpis"
+    dim = {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by if d in PERSON_DIM_COLUMNS}
     if facet is None:
         w = person_where(f.replace(incident_types=()), "k", grain="month")
     else:
@@ -563,6 +566,10 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None) -> pd.DataF
         w.add("(k.snapshot_date is null or k.snapshot_date = ?)", f.snapshot)
     if facet is None or facet[0] not in ("uniformed", "civilian"):
         w.add_pred(scope.incident_predicate("k"))  # else the facet is the scope
+    key_params = []
+    if split is not None:
+        dim["since_split"] = "k.month >= ?::date"
+        key_params = [split]
     keys = "".join(f"{dim[d]} as {d}, " for d in by)
     sums = ", ".join(f"sum(k.{c}) as {c}" for c in KPI_ROLLUP_SUMS)
     # ordered by the group keys (as the result is): each group's rows are contiguous
@@ -571,7 +578,7 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None) -> pd.DataF
         select {keys} k.incident_type, {sums} from {table} as k where {w.sql}
         group by all order by {order} k.incident_type
     """  # noqa: S608
-    raw = _q(con, sql, w.params)
+    raw = _q(con, sql, [*key_params, *w.params])
     counts = raw[list(KPI_ROLLUP_SUMS)].fillna(0).to_numpy(dtype="int64")
     itype = raw["incident_type"].to_numpy(dtype=object)
     col = {c: i for i, c in enumerate(KPI_ROLLUP_SUMS)}
@@ -600,8 +607,8 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None) -> pd.DataF
         if len(raw) > 1:
             same = np.ones(len(raw) - 1, dtype=bool)
             for d in by:
-                v, na = raw[d].to_numpy(dtype=object), raw[d].isna().to_numpy()
-                same &= (v[1:] == v[:-1]) | (na[1:] & na[:-1])
+                codes = pd.factorize(raw[d])[0]  # nulls share the code -1
+                same &= codes[1:] == codes[:-1]
             starts[1:] = ~same
         first = np.flatnonzero(starts)
         summed = (
@@ -617,8 +624,10 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None) -> pd.DataF
             for i, c in enumerate(ALL_COUNTS)
             if c not in ("register_all", "register_malicious", "killed_unknown_gender")
         ]
-        keep = (summed[:, shown] != 0).any(axis=1)
+        keep = (summed[:, shown] != 0).any(axis=1) | (tuple(by) == ("since_split",))
         df, summed = df[keep].reset_index(drop=True), summed[keep]
+        if df.empty:  # as DuckDB returns an empty result: text keys as object
+            df = df.astype({d: object for d in by if pd.api.types.is_string_dtype(df[d])})
     else:
         df = pd.DataFrame(index=range(1))
         summed = values.sum(axis=0, keepdims=True)
@@ -717,6 +726,17 @@ def _period(con: Con, f: Filters) -> tuple[date, date]:
     return start, end
 
 
+def _one_row(df: pd.DataFrame) -> pd.DataFrame:
+    """The one row of an ungrouped KPI frame: a group dropped for holding nothing is a row of
+    zeros (null rates), as kpis() without groups returns it."""
+    if len(df):
+        return df.reset_index(drop=True)
+    row = {c: [0] for c in ALL_COUNTS}
+    row |= {rate: [np.nan] for rate, _, _ in RATE_DEFS}
+    row["killed_all_types"] = [0]
+    return pd.DataFrame(row)
+
+
 def previous_period(start: date, end: date) -> tuple[date, date]:
     """The period of equal length ending the day before `start`: the same number of whole
     months when the period is whole months (2021 -> 2020), else the same number of days."""
@@ -740,12 +760,41 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
     start, end = _period(con, f)
     p_start, p_end = previous_period(start, end)
     # both periods pass disclosure control first: a suppressed value stays suppressed here
-    cur = kpis(con, f.replace(date_from=start, date_to=end), scope)
-    prev = kpis(con, f.replace(date_from=p_start, date_to=p_end), scope)
+    cur_f, prev_f = (
+        f.replace(date_from=start, date_to=end),
+        f.replace(date_from=p_start, date_to=p_end),
+    )
+    if (
+        _use_rollup(cur_f, scope, ())
+        and _use_rollup(prev_f, scope, ())
+        and not f.act_types
+        and p_end + timedelta(days=1) == start
+    ):
+        # both periods in one scan of rollup_kpis, then each through _finish as kpis() does
+        both = _kpis_rollup(
+            con, f.replace(date_from=p_start, date_to=end), scope, ("since_split",), split=start
+        )
+        cur, prev = (
+            _finish(
+                _one_row(both[both["since_split"] == flag])[list(KPI_COLUMNS)],
+                scope,
+                KPI_COUNT_COLUMNS,
+                rates=KPI_RATES,
+                dims=(),
+            )
+            for flag in (True, False)
+        )
+    else:
+        cur = kpis(con, cur_f, scope)
+        prev = kpis(con, prev_f, scope)
     keys = keys or KPI_COLUMNS
+    # one conversion per frame (each column lookup would copy the frame's disclosure attrs)
+    cur_row, prev_row = (
+        dict(zip(d.columns, d.to_numpy(dtype=object)[0], strict=True)) for d in (cur, prev)
+    )
     rows = []
     for k in keys:
-        c, p = cur[k].iloc[0], prev[k].iloc[0]
+        c, p = cur_row[k], prev_row[k]
         c = None if pd.isna(c) else float(c)
         p = None if pd.isna(p) else float(p)
         change = None if c is None or p is None else c - p
