@@ -136,6 +136,8 @@ def _warm_up() -> None:
     """Import what the pages need and open the database (scope-free work only: no metric for
     anyone is computed here). Errors are ignored: the page does the same work itself."""
     try:
+        import streamlit.emojis  # noqa: F401 - compiled on the first widget with options (~0.17 s)
+
         import metrics  # noqa: F401 - pandas, numpy, DuckDB, the metrics catalogue
         import ui.charts  # noqa: F401
         import ui.filters  # noqa: F401

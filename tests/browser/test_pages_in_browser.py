@@ -131,3 +131,28 @@ def test_briefing_screen_shows_aggregates_only_in_large_type(page: Page, app_ser
     assert_no_exception(page)
     page.screenshot(path=str(screenshots / "overview-briefing.png"))
     assert foreign == []
+
+
+def test_overview_first_screen_loads_no_chart_library(page: Page, app_server):
+    """The Overview's bars are plain HTML, so a new visitor's browser never fetches Plotly's
+    bundle for the first screen (it was ~1.2 s of JavaScript before the headline was drawn)."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_signed_in(page, f"{app_server}/overview")
+    expect(page.locator(".r2589-bars")).to_have_count(2)
+    expect(page.locator(".r2589-bars").first).to_contain_text(t("stage.convicted", "en"))
+    assert_no_exception(page)
+    assert [u for u in requested if "PlotlyChart" in u] == []
+
+
+def test_sign_in_screen_links_to_the_other_language_keeping_the_address(page: Page, app_server):
+    page.goto(f"{app_server}/overview?mission=MINUSCA")
+    page.locator('[data-testid="stForm"] input[type="password"]').wait_for(timeout=30_000)
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(re.compile(r"lang=fr"), timeout=10_000)
+    page.locator('[data-testid="stForm"] input[type="password"]').wait_for(timeout=30_000)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(
+        "Tableau de bord de la résolution 2589"
+    )
+    assert "mission=MINUSCA" in page.url
+    expect(page.get_by_role("link", name="English")).to_be_visible()
