@@ -269,7 +269,12 @@ def _language_link() -> None:
 def _render_sign_in(problem: str | None) -> None:
     st.title(t("app_title"))
     st.subheader(t("title"))
+    _sign_in_body(problem)
+    # last, so the browser draws the form before it loads the component that shows the link
     _language_link()
+
+
+def _sign_in_body(problem: str | None) -> None:
     if problem == "idle":
         st.warning(t("expired"))
     elif problem == "no_directory":
