@@ -495,6 +495,25 @@ KPI_ROLLUP_SUMS = (
     *CASE_COUNTS,
 )
 RATE_DEFS = (*RATES, ("malicious_share", "register_malicious", "register_all"))
+# rollup_kpis columns each count is made of (the others: the column of the same name)
+KPI_ROLLUP_INPUTS = {
+    "persons_harmed": ("killed", "injured", "detained", "abducted"),
+    "women": ("killed_f", "harmed_f"),
+    "unknown_gender": ("killed_unknown", "harmed_unknown"),
+    "killed_unknown_gender": ("killed_unknown",),
+    "register_all": ("killed",),
+    "register_malicious": ("killed",),
+    "killed_all_types": ("killed",),
+}
+
+
+def _rollup_inputs(columns) -> tuple[str, ...]:
+    """The rollup_kpis columns the KPI columns `columns` (counts or rates) are computed from."""
+    counts = set()
+    for c in columns:
+        for x in next(([n, d] for r, n, d in RATE_DEFS if r == c), [c]):
+            counts.update(KPI_ROLLUP_INPUTS.get(x, (x,)))
+    return tuple(c for c in KPI_ROLLUP_SUMS if c in counts)
 
 
 def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | None] | None:
@@ -530,13 +549,16 @@ def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | Non
     return (dim, values[0], None) if len(values) == 1 else None
 
 
-def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None, split=None) -> pd.DataFrame:
+def _kpis_rollup(
+    con: Con, f: Filters, scope: Scope, by, facet=None, split=None, needed=None
+) -> pd.DataFrame:
     """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
     combined here (selected incident types summed; every type feeds malicious_share). Valid
     when _use_rollup() and no act type is asked for (rollup_kpis has none). With `facet` (from
     _kpi_facet), the same from rollup_kpis_facets: the rows of one facet (and value). With
     `split` (a 1st of a month), `by` may hold the pseudo-dimension `since_split`: whether the
-    month is on or after it (two adjacent periods in one scan).
+    month is on or after it (two adjacent periods in one scan). With `needed` (KPI columns),
+    only the sums those are made of are computed, and only they are returned (with the keys).
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
@@ -571,7 +593,12 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None, split=None)
         dim["since_split"] = "k.month >= ?::date"
         key_params = [split]
     keys = "".join(f"{dim[d]} as {d}, " for d in by)
-    sums = ", ".join(f"sum(k.{c}) as {c}" for c in KPI_ROLLUP_SUMS)
+    fetched = KPI_ROLLUP_SUMS if needed is None else _rollup_inputs(needed)
+    sums = ", ".join(f"sum(k.{c}) as {c}" for c in fetched)
+    if needed is not None:
+        # whether a row holds anything (all columns are counts >= 0, never null): groups
+        # with nothing selected are dropped whatever was fetched
+        sums += f", sum({' + '.join(f'k.{c}' for c in KPI_ROLLUP_SUMS)}) as any_count"
     # ordered by the group keys (as the result is): each group's rows are contiguous
     order = "".join(f"{d} nulls last, " for d in by)
     sql = f"""
@@ -579,7 +606,10 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None, split=None)
         group by all order by {order} k.incident_type
     """  # noqa: S608
     raw = _q(con, sql, [*key_params, *w.params])
-    counts = raw[list(KPI_ROLLUP_SUMS)].fillna(0).to_numpy(dtype="int64")
+    counts = np.zeros((len(raw), len(KPI_ROLLUP_SUMS)), dtype="int64")
+    for i, c in enumerate(KPI_ROLLUP_SUMS):
+        if c in raw.columns:
+            counts[:, i] = raw[c].fillna(0).to_numpy(dtype="int64")
     itype = raw["incident_type"].to_numpy(dtype=object)
     col = {c: i for i, c in enumerate(KPI_ROLLUP_SUMS)}
     sel = np.isin(itype, list(f.incident_types)) if f.incident_types else np.ones(len(raw), bool)
@@ -624,7 +654,12 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None, split=None)
             for i, c in enumerate(ALL_COUNTS)
             if c not in ("register_all", "register_malicious", "killed_unknown_gender")
         ]
-        keep = (summed[:, shown] != 0).any(axis=1) | (tuple(by) == ("since_split",))
+        if needed is None:
+            keep = (summed[:, shown] != 0).any(axis=1)
+        else:
+            anything = raw["any_count"].fillna(0).to_numpy(dtype="int64") * sel
+            keep = np.add.reduceat(anything, first) != 0 if len(first) else np.zeros(0, bool)
+        keep |= tuple(by) == ("since_split",)
         df, summed = df[keep].reset_index(drop=True), summed[keep]
         if df.empty:  # as DuckDB returns an empty result: text keys as object
             df = df.astype({d: object for d in by if pd.api.types.is_string_dtype(df[d])})
@@ -639,18 +674,21 @@ def _kpis_rollup(con: Con, f: Filters, scope: Scope, by, facet=None, split=None)
             nv, dv = out[num].astype("float64"), out[den].astype("float64")
             out[rate] = np.where(dv != 0, nv / np.where(dv != 0, dv, 1), np.nan)
     out["killed_all_types"] = out["register_all"]
+    if needed is not None:
+        out = {c: out[c] for c in (*by, *needed)}
     return pd.DataFrame(out)
 
 
-def _kpis_raw(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
+def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None) -> pd.DataFrame:
     """Every KPI by dims. Headline path: one scan of rollup_kpis (_kpis_rollup). Otherwise
     the person, incident and case aggregates are stacked (union all by name) and summed per
-    group in one statement. Rates are computed over the sums."""
+    group in one statement. Rates are computed over the sums. `needed`: KPI columns the caller
+    reads (the rollup paths compute only those; the others may be left out)."""
     if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
-        return _kpis_rollup(con, f, scope, by)
+        return _kpis_rollup(con, f, scope, by, needed=needed)
     facet = _kpi_facet(f, scope, by)
     if facet is not None:
-        return _kpis_rollup(con, f, scope, by, facet)
+        return _kpis_rollup(con, f, scope, by, facet, needed=needed)
     psql, pparams = _persons_sql(con, f, scope, by)
     isql, iparams = _incidents_sql(f, scope, by)
     csql, cparams = _cases_sql(f, scope, by)
@@ -903,11 +941,14 @@ def series(
     unknown = [m for m in measures if m not in KPI_COLUMNS]
     if unknown:
         raise ValueError(f"unknown measure(s) {unknown}; valid: {', '.join(KPI_COLUMNS)}")
-    df = _kpis_raw(con, f, scope, (freq, *by))
+    df = _kpis_raw(con, f, scope, (freq, *by), needed=measures)
     if freq == "year":
         df["period"] = [date(int(y), 1, 1) if pd.notna(y) else None for y in df["year"]]
     else:
-        df["period"] = [pd.Timestamp(m).date() if pd.notna(m) else None for m in df["month"]]
+        if pd.api.types.is_datetime64_any_dtype(df["month"]):
+            df["period"] = df["month"].dt.date  # NaT stays NaT, dropped below
+        else:
+            df["period"] = [pd.Timestamp(m).date() if pd.notna(m) else None for m in df["month"]]
     df = df[df["period"].notna()]
     if len(df):
         start = f.date_from or min(df["period"])
@@ -1462,7 +1503,13 @@ def _progress(con: Con, f: Filters, scope: Scope, periods) -> list[pd.DataFrame]
     c = _q(con, sql, [*params, *w.params])
     out = []
     for i, (start, end) in enumerate(periods):
-        k = _kpis_raw(con, f.replace(date_from=start, date_to=end), scope, ("host_state",))
+        k = _kpis_raw(
+            con,
+            f.replace(date_from=start, date_to=end),
+            scope,
+            ("host_state",),
+            needed=("incidents", "killed"),
+        )
         ci = c[["host_state", *[x for x in c.columns if x.endswith(f"_{i}")]]]
         ci = ci.rename(columns={x: x[: -len(f"_{i}")] for x in ci.columns if x.endswith(f"_{i}")})
         df = k[["host_state", "incidents", "killed"]].merge(ci, on="host_state", how="outer")
