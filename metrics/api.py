@@ -607,9 +607,9 @@ def _kpis_rollup(
     """  # noqa: S608
     raw = _q(con, sql, [*key_params, *w.params])
     counts = np.zeros((len(raw), len(KPI_ROLLUP_SUMS)), dtype="int64")
-    for i, c in enumerate(KPI_ROLLUP_SUMS):
-        if c in raw.columns:
-            counts[:, i] = raw[c].fillna(0).to_numpy(dtype="int64")
+    counts[:, [KPI_ROLLUP_SUMS.index(c) for c in fetched]] = raw[list(fetched)].to_numpy(
+        dtype="float64", na_value=0
+    )
     itype = raw["incident_type"].to_numpy(dtype=object)
     col = {c: i for i, c in enumerate(KPI_ROLLUP_SUMS)}
     sel = np.isin(itype, list(f.incident_types)) if f.incident_types else np.ones(len(raw), bool)
