@@ -19,7 +19,8 @@ Measures, on the database given (build one with etl.demo.build_demo(path, scale=
      form appeared; 0 by default: no time for the server to prepare while a person types);
    each for a freshly started server (cold: one server per run) and for later visitors
    (warm server caches); p50 against the 1.5 s target, with the server's and chromium's CPU
-   time; then the server's resident memory after every page was opened.
+   time; then the server's resident memory after every page was opened; and, for scale, the
+   same sign-in measure on a bare Streamlit app that draws only a title and a form.
    Times come from the page's clock (performance.now(), polled on every animation frame).
 
 Targets (issue 4): rerun p50 <= 100 ms on a hit, <= 150 ms on a miss at 1M cases; first page
@@ -193,16 +194,31 @@ window.__r2589 = {};
 """
 
 
-def _start_server(db: Path) -> tuple[subprocess.Popen, str]:
+# The floor: a bare Streamlit app that draws only a title and a sign-in form. What the
+# dashboard's sign-in form takes beyond this is the dashboard's own cost.
+BARE_APP = """import streamlit as st
+st.set_page_config(layout="wide")
+st.title("Resolution 2589 dashboard")
+st.subheader("Sign in")
+with st.form("sign_in"):
+    st.selectbox("Demo user", ["hq.officer", "analyst"])
+    st.text_input("Password", type="password")
+    st.form_submit_button("Sign in", type="primary")
+"""
+
+
+def _start_server(db: Path, app: Path | None = None) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     audit = Path("/tmp") / f"r2589-bench-audit-{os.getpid()}.jsonl"
     env = {**os.environ, "R2589_DB": str(db), "R2589_AUDIT": str(audit)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-        + ["--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT,
+        [sys.executable, "-m", "streamlit", "run", str(app or "app.py")]
+        + ["--server.headless", "true", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+        + ["--browser.gatherUsageStats", "false"],
+        cwd=app.parent if app else ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -256,6 +272,29 @@ def _first_page(browser, base: str, server_pid: int, think_s: float) -> dict:
     }
 
 
+def _bare_form(browser, runs: int) -> list[float]:
+    """Seconds to a usable form in BARE_APP, each visit a new browser context."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="r2589-bare-") as folder:
+        app = Path(folder) / "bare_app.py"
+        app.write_text(BARE_APP, encoding="utf-8")
+        proc, base = _start_server(Path(folder), app)
+        out = []
+        try:
+            for _ in range(runs + 1):
+                ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+                page = ctx.new_page()
+                page.add_init_script(MARKS_JS)
+                page.goto(base)
+                page.wait_for_function("() => 'form' in window.__r2589", timeout=60_000, polling=50)
+                out.append(page.evaluate("() => window.__r2589.form") / 1000)
+                ctx.close()
+        finally:
+            _stop(proc)
+    return out[1:]  # the first visit warms the server like the dashboard's cold run
+
+
 def _open_every_page(browser, base: str) -> None:
     from ui.nav import PAGES
 
@@ -303,6 +342,7 @@ def bench_browser(db: Path, cold_runs: int, warm_runs: int, think_s: float) -> d
                     out["rss_after_all_pages_mb"] = _rss_mb(proc.pid)
             finally:
                 _stop(proc)
+        out["bare_form_s"] = _bare_form(browser, warm_runs)
         browser.close()
     return out
 
@@ -332,6 +372,12 @@ def print_browser(b: dict, target_s: float = 1.5) -> None:
     line("sign-in form, from navigation, warm server", b["warm"], "form_s")
     line("Overview drawn, from sign-in click, cold server", b["cold"], "overview_s")
     line("Overview drawn, from sign-in click, warm server", b["warm"], "overview_s")
+    bare = b.get("bare_form_s") or []
+    if bare:
+        print(
+            f"  {'floor: bare Streamlit title + form':<44} p50 {statistics.median(bare):.2f} s  "
+            f"[{min(bare):.2f}-{max(bare):.2f}] n={len(bare)}  (the same measure, same machine)"
+        )
     print(
         f"server memory: {b['rss_idle_mb']:.0f} MB idle, {b['rss_after_all_pages_mb']:.0f} MB "
         "after every page was opened"
