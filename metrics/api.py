@@ -880,10 +880,12 @@ def funnel(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
     incidents), share_of_previous, label_en, label_fr."""
     f, scope = _check_filters(filters), _check_scope(scope)
     k = kpis(con, f, scope)  # protected: suppressed stages stay suppressed
+    # read once (each column lookup would copy the frame's disclosure attrs)
+    row = dict(zip(k.columns, k.to_numpy(dtype=object)[0], strict=True))
     rows, prev, prev_unit = [], None, None
 
     def value(col):
-        v = k[col].iloc[0]
+        v = row[col]
         return None if pd.isna(v) else int(v)
 
     cases = value("cases")
