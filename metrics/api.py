@@ -1369,7 +1369,14 @@ def women_share_series(
     if wide.empty:
         wide = _empty((), cols)
     return _finish(
-        _sort(wide[cols], ("period", *by)), scope, ("women", "men", "unknown_gender", "persons")
+        _sort(wide[cols], ("period", *by)),
+        scope,
+        ("women", "men", "unknown_gender", "persons"),
+        dims=("period", *by),
+        # women + men + unknown = persons, shown side by side: one row is a sibling group, and
+        # the share is withheld wherever women or persons is
+        additive=(("women", "men", "unknown_gender"),),
+        rates={"women_share": ("women", "persons")},
     )
 
 
@@ -1615,7 +1622,16 @@ def capacity_building(
     df["women_share"] = _rate(df["participants_f"], df["participants"])
     if by:
         df = df[df["activities"] > 0]
-    return _finish(_sort(df, by), scope, (*counts, "participants"))
+    return _finish(
+        _sort(df, by),
+        scope,
+        (*counts, "participants"),
+        dims=by,
+        # women + men + unknown = participants, shown side by side (one row is a sibling group);
+        # the share is withheld wherever women or participants is
+        additive=(("participants_f", "participants_m", "participants_unknown"),),
+        rates={"women_share": ("participants_f", "participants")},
+    )
 
 
 def focal_points(con: Con, scope: Scope, on: date | None = None) -> pd.DataFrame:

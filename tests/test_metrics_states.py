@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from test_metrics_fixtures import build_fixture
 
@@ -170,3 +171,43 @@ def test_completeness_from_rollups_equals_the_facts(con):
     now = metrics.completeness(con, F, FULL)
     facts = metrics.completeness(con, Filters(as_of=date.today()), FULL)
     pd.testing.assert_frame_equal(now, facts, check_dtype=False)
+
+
+def _hidden_in_row(row, cols):
+    return [c for c in cols if row[c] is pd.NA]
+
+
+def test_capacity_participants_by_gender_cannot_be_worked_out_from_the_total(con):
+    # CAF: 2 women, 13 men, 2 of unknown gender = 17 participants (shown). Women and unknown
+    # are under 5; if 13 were shown, 17 - 13 = 4 = women + unknown would narrow both, and with
+    # women's share beside it (2/17) women would be exact. Women + men + unknown is a sibling
+    # group, so men is withheld too ("x") and the share is withheld.
+    caf = Scope(role="member_state", host_states=("CAF",))
+    df = metrics.capacity_building(con, F, caf, by=("host_state",))
+    row = df.set_index("host_state").loc["CAF"]
+    assert row["participants"] == 17
+    sexes = ("participants_f", "participants_m", "participants_unknown")
+    assert _hidden_in_row(row, sexes) == list(sexes)
+    assert row["women_share"] is pd.NA
+    cells = df.attrs["disclosure"]["cells"]
+    assert cells["participants_f"] == {0: "primary"} and cells["participants_m"] == {0: "secondary"}
+    # headquarters sees the numbers
+    hq = metrics.capacity_building(con, F, FULL, by=("host_state",)).set_index("host_state")
+    assert hq.loc["CAF", list(sexes)].tolist() == [2, 13, 2]
+
+
+def test_women_share_series_is_withheld_with_its_counts(con):
+    # 2020: 1 woman, 1 man, 1 unknown = 3 persons; below headquarters every count is "<5" and
+    # the share (1/3, which with the total would give women = 1) is withheld
+    df = metrics.women_share_series(con, F, Scope(role="analyst"), freq="year")
+    row = df.set_index("period").loc[date(2020, 1, 1)]
+    assert _hidden_in_row(row, ("women", "men", "unknown_gender", "persons")) == [
+        "women",
+        "men",
+        "unknown_gender",
+        "persons",
+    ]
+    assert row["women_share"] is pd.NA
+    # no row shows a share next to a hidden count of women or persons
+    hidden = df["women"].isna() | df["persons"].isna()
+    assert df.loc[hidden, "women_share"].isna().all()
