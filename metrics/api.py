@@ -913,8 +913,26 @@ def funnel(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
         prev, prev_unit = n, unit
     df = pd.DataFrame(rows)
     df["count"] = df["count"].astype("Int64")
-    # counts were protected by kpis(); stages are not siblings of one total, so no second pass
-    return _finish(df, scope, ())
+    # counts were protected by kpis(); stages are not siblings of one total, so no second pass.
+    # Which stages kpis() withheld, and why, goes with the frame so tables show "<5" / "x".
+    out = _finish(df, scope, ())
+    info = dict(out.attrs["disclosure"])
+    kcells = k.attrs["disclosure"]["cells"]
+    info.update(
+        threshold=k.attrs["disclosure"]["threshold"],
+        applied=k.attrs["disclosure"]["applied"],
+        count_columns=["count"],
+        cells={
+            "count": {
+                pos: kcells[stage][0]
+                for pos, (stage, _) in enumerate(FUNNEL_STAGES)
+                if 0 in kcells.get(stage, {})
+            }
+        },
+        totals={"count": None},  # stages in different units: their sum means nothing
+    )
+    out.attrs["disclosure"] = info
+    return out
 
 
 def _period_range(start: date, end: date, freq: str) -> list[date]:

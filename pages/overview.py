@@ -11,6 +11,7 @@ scope = require_page("overview")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
+from access.disclosure import marked  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import (  # noqa: E402
@@ -111,13 +112,14 @@ with left:
     st.subheader(page.t("overview.funnel"))
     st.caption(scope_of_period)
     fun = page.metric("funnel")
+    values = pd.to_numeric(fun["count"], errors="coerce").fillna(0)
+    fun = marked(fun)  # a withheld stage reads "<5" or "x", in the bars and in the table
     labels = [page.t(FUNNEL_LABELS.get(s, s)) for s in fun["stage"]]
     texts = [
         fmt_int(r["count"], lang)
         + (f" ({fmt_pct(r['share_of_cases'], lang)})" if pd.notna(r["share_of_cases"]) else "")
         for _, r in fun.iterrows()
     ]
-    values = pd.to_numeric(fun["count"], errors="coerce").fillna(0)
     colours = ["#999999", *["#0072B2"] * (len(fun) - 2), "#009E73"]
     shown = pd.DataFrame(
         {
@@ -182,7 +184,7 @@ with right:
 left, right = st.columns([5, 6], gap="large")
 with left:
     st.subheader(page.t("overview.outcomes"))
-    k = page.metric("kpis").iloc[0]
+    k = marked(page.metric("kpis")).iloc[0]  # a withheld outcome reads "<5" or "x"
     outcomes = ["full_justice", "partial_justice", "impunity", "pending"]
     df = pd.DataFrame(
         {
@@ -212,7 +214,7 @@ with right:
     st.subheader(page.t("overview.stalled"))
     st.caption(page.t("overview.stalled_caption", days=fmt_int(STALLED_DAYS, lang)))
     counts = page.metric("stalled_count", days=STALLED_DAYS, by=("mission",))
-    counts = counts[pd.to_numeric(counts["pending"], errors="coerce").fillna(1) > 0]
+    counts = marked(counts[pd.to_numeric(counts["pending"], errors="coerce").fillna(1) > 0])
     shown = pd.DataFrame(
         {
             page.t("common.mission"): counts["mission"],

@@ -365,3 +365,37 @@ def test_map_area_table_and_download_show_the_markers(demo_db, downloads):
     assert [read(v) for v in shown[column]] == want
     assert [read(v) for v in csv_of(downloads, "map-areas")[column]] == want
     assert want.count("<5") >= 3
+
+
+def test_overview_funnel_outcomes_and_stalled_tables_show_the_markers(demo_db, downloads):
+    """The Overview's three tables built from protected counts (justice chain, outcomes, stalled
+    case files by mission) read "<5" / "x" where metrics withheld a count, never "–"."""
+    from metrics.filters import Filters
+    from ui.i18n import label, t
+    from ui.layout import metric_label
+
+    mali = scope_of("mali")
+    fun = marked(call("funnel", Filters(), mali))
+    k = marked(call("kpis", Filters(), mali)).iloc[0]
+    stalled = marked(call("stalled_count", Filters(), mali, days=180, by=("mission",)))
+    at = page_run("mali", "overview")
+
+    chain = csv_of(downloads, "justice-funnel")[t("common.count", "en")].tolist()
+    assert [read(c) for c in chain] == [as_shown(v) for v in fun["count"]]
+    assert any(c in MARKERS for c in chain)  # the demo's Mali chain has withheld stages
+
+    outcomes = ["full_justice", "partial_justice", "impunity", "pending"]
+    got = csv_of(downloads, "case-outcomes")
+    want = {label("outcome", o, "en"): as_shown(k[o]) for o in outcomes}
+    assert {
+        o: read(n)
+        for o, n in zip(got[t("common.outcome", "en")], got[t("stage.cases", "en")], strict=True)
+    } == want
+
+    shown = table_with(at, metric_label("stalled_cases", "en"))
+    stalled = stalled[pd.to_numeric(stalled["pending"], errors="coerce").fillna(1) > 0]
+    assert [read(str(v)) for v in shown[metric_label("stalled_cases", "en")]] == [
+        as_shown(v) for v in stalled["stalled_cases"]
+    ]
+    for frame in (chain, got[t("stage.cases", "en")].tolist()):
+        assert "–" not in frame

@@ -211,3 +211,16 @@ def test_women_share_series_is_withheld_with_its_counts(con):
     # no row shows a share next to a hidden count of women or persons
     hidden = df["women"].isna() | df["persons"].isna()
     assert df.loc[hidden, "women_share"].isna().all()
+
+
+def test_funnel_records_which_stages_are_withheld(con):
+    # CAF alone: 1 incident, 1 case file... every stage under 5 is "<5" (primary), as kpis() says
+    caf = Scope(role="member_state", host_states=("CAF",))
+    df = metrics.funnel(con, F, caf)
+    assert df["count"].isna().all()
+    assert df.attrs["disclosure"]["cells"]["count"] == dict.fromkeys(range(len(df)), "primary")
+    assert df.attrs["disclosure"]["totals"]["count"] is None
+    assert df["share_of_cases"].isna().all()
+    hq = metrics.funnel(con, F, FULL).set_index("stage")["count"]
+    assert (hq["cases"], hq["investigated"], hq["convicted_cases"]) == (5, 4, 3)
+    assert metrics.funnel(con, F, FULL).attrs["disclosure"]["cells"]["count"] == {}
