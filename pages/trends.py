@@ -177,9 +177,18 @@ def time_to_justice_panel() -> None:
     )
     fig.update_layout(hovermode="closest", legend_title_text=page.t("trends.cohort"))
     shown = marked(summary)[["cohort", "cases", "events", "censored"]]
+    # below headquarters metrics leave out the median of a cohort under the threshold (its
+    # step sizes would reveal counts): that reads "withheld", an open median "not reached"
+    info = summary.attrs.get("disclosure") or {}
+    small = info.get("threshold", 0) if info.get("applied") else 0
+    cases_n = pd.to_numeric(summary["cases"], errors="coerce")
     shown["median_days"] = [
-        fmt_days(v, lang) if pd.notna(v) else page.t("trends.not_reached")
-        for v in summary["median_days"]
+        fmt_days(v, lang)
+        if pd.notna(v)
+        else page.t("trends.median_withheld")
+        if small and (pd.isna(n) or n < small)
+        else page.t("trends.not_reached")
+        for v, n in zip(summary["median_days"], cases_n, strict=True)
     ]
     names = {
         "cohort": page.t("trends.cohort"),

@@ -399,3 +399,21 @@ def test_overview_funnel_outcomes_and_stalled_tables_show_the_markers(demo_db, d
     ]
     for frame in (chain, got[t("stage.cases", "en")].tolist()):
         assert "–" not in frame
+
+
+def test_time_to_justice_median_of_a_small_cohort_reads_withheld_not_not_reached(demo_db):
+    from metrics.filters import Filters
+    from ui.i18n import t
+
+    summary = call(
+        "time_to_justice", Filters(), scope_of("mali"), event="investigation", cohort_by="year"
+    )["summary"]
+    cases = pd.to_numeric(summary["cases"], errors="coerce")
+    small = summary.loc[cases.isna() | (cases < 5), "cohort"].astype(str).tolist()
+    assert small, "the demo's Mali cohorts include one under the threshold"
+    at = page_run("mali", "trends")
+    shown = table_with(at, t("trends.median", "en"))
+    cohort, median = t("trends.cohort", "en"), t("trends.median", "en")
+    median = dict(zip(shown[cohort].astype(str), shown[median], strict=True))
+    assert {median[c] for c in small} == {t("trends.median_withheld", "en")}
+    assert t("trends.median_withheld", "en") not in {v for c, v in median.items() if c not in small}

@@ -217,6 +217,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trends.reached": "Reached the step",
         "trends.still_open": "Not yet (censored)",
         "trends.not_reached": "not reached",
+        "trends.median_withheld": "withheld (fewer than the threshold)",
         "trends.ttj_total": "{n} case files in the curves.",
         # map
         "map.disclaimer": "The boundaries and names shown and the designations used on this map do not imply official endorsement or acceptance by the United Nations.",
@@ -576,6 +577,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trends.reached": "Étape atteinte",
         "trends.still_open": "Pas encore (censurés)",
         "trends.not_reached": "non atteint",
+        "trends.median_withheld": "masqué (moins que le seuil)",
         "trends.ttj_total": "{n} dossiers dans les courbes.",
         "map.disclaimer": "Les frontières et les noms indiqués et les désignations employées sur cette carte n’impliquent pas reconnaissance ou acceptation officielle de la part de l’Organisation des Nations Unies.",
         "map.layer": "Afficher",
