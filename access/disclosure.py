@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -177,7 +176,7 @@ def _audit(
     known: list[bool],
     t: int,
     exact: bool = False,
-    budget: list[float] | None = None,
+    budget: list[int] | None = None,
 ) -> np.ndarray:
     """Flat ids of hidden cells whose value a reader can work out (interval of one integer)."""
     hidden = state > 0
@@ -226,7 +225,10 @@ def _audit(
 
 
 LP_MAX_HIDDEN = 200  # hidden cells per component; above this, bounds propagation alone
-LP_SECONDS = 1.0  # time for linear programs per protect_counts call; then propagation alone
+# linear programs (min and max of one cell) per protect_counts call, then propagation alone.
+# A count, not a deadline, so the same query is protected the same way on a busy machine as on
+# a quiet one (about 1 s of HiGHS here).
+LP_PAIRS = 300
 
 
 def _components(hidden: np.ndarray, active: list[np.ndarray]) -> list[tuple[np.ndarray, list]]:
@@ -267,7 +269,7 @@ def _lp_audit(
     lo: np.ndarray,
     hi: np.ndarray,
     active: list[np.ndarray],
-    budget: list[float],
+    budget: list[int],
 ) -> np.ndarray:
     """Exact audit by linear programming (scipy's HiGHS) over every known group total at once:
     the smallest and largest value each hidden small cell can take. Bounds propagation misses
@@ -292,8 +294,9 @@ def _lp_audit(
         # narrowest intervals first: the likeliest to be pinned down
         order = sorted((c for c in cells if primary[c]), key=lambda c: hi[c] - lo[c])
         for c in order:
-            if time.monotonic() > budget[0]:
+            if budget[0] <= 0:
                 return np.array(out, dtype=int)
+            budget[0] -= 1
             obj = np.zeros(len(cells))
             obj[pos[int(c)]] = 1.0
             low = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
@@ -366,7 +369,7 @@ def protect_counts(
             member.setdefault(int(cell), []).append(gi)
 
     grand = {gi for gi, g in enumerate(groups) if len(g) == n_rows and n_rows > 1}
-    budget = [time.monotonic() + LP_SECONDS]  # deadline for the exact audit
+    budget = [LP_PAIRS]  # linear programs left for the exact audit
     for _ in range(n_rows * n_cols + 1):
         derivable = _audit(
             val, state, groups, known, t, exact=len(dims) > 1 or bool(additive_idx), budget=budget
