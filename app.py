@@ -15,7 +15,7 @@ import streamlit as st
 from ui import auth
 from ui.i18n import t
 from ui.nav import navigation_pages
-from ui.shell import current_lang, mark_entry, record_run_time, warm_up_in_background
+from ui.shell import current_lang, mark_entry, record_run_time
 
 ROOT = Path(__file__).resolve().parent
 
@@ -34,8 +34,7 @@ if scope is None:
     # that page's own guard (ui.auth.require_page) show the sign-in form and stop. After sign-in
     # the same URL opens the page itself. The sign-in screen stays light (no sidebar, no filter
     # or metrics modules): the form is the first thing drawn; meanwhile a background thread
-    # loads what the pages need, once per process.
-    warm_up_in_background()
+    # loads what the pages need, once per process (ui.auth starts it).
     st.navigation(navigation_pages(None, current_lang(), every_page=True), position="hidden").run()
     st.stop()
 

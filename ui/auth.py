@@ -267,9 +267,14 @@ def _language_link() -> None:
 
 
 def _render_sign_in(problem: str | None) -> None:
+    from ui.shell import warm_up_in_background
+
     st.title(t("app_title"))
     st.subheader(t("title"))
     _sign_in_body(problem)
+    # Here rather than in app.py: on a freshly started server a deep link runs the page file
+    # alone (legacy page discovery), so the page guard is the one place every sign-in passes.
+    warm_up_in_background()
     # last, so the browser draws the form before it loads the component that shows the link
     _language_link()
 

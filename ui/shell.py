@@ -132,9 +132,23 @@ _WARM_LOCK = threading.Lock()
 _warm_started = False
 
 
+WARM_UP_DELAY_S = 0.5  # let the browser finish drawing the sign-in form first
+
+
 def _warm_up() -> None:
     """Import what the pages need and open the database (scope-free work only: no metric for
-    anyone is computed here). Errors are ignored: the page does the same work itself."""
+    anyone is computed here). Errors are ignored: the page does the same work itself.
+
+    It waits a moment and runs at a lower CPU priority (Linux: per-thread nice), so that it
+    does not slow the server while it still sends the sign-in screen's files."""
+    import os
+    import time
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # not Linux, or not allowed
+        pass
+    time.sleep(WARM_UP_DELAY_S)
     try:
         import streamlit.emojis  # noqa: F401 - compiled on the first widget with options (~0.17 s)
 
