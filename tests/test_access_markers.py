@@ -417,3 +417,14 @@ def test_time_to_justice_median_of_a_small_cohort_reads_withheld_not_not_reached
     median = dict(zip(shown[cohort].astype(str), shown[median], strict=True))
     assert {median[c] for c in small} == {t("trends.median_withheld", "en")}
     assert t("trends.median_withheld", "en") not in {v for c, v in median.items() if c not in small}
+
+
+def test_a_withheld_count_drawn_as_an_empty_bar_keeps_its_marker_on_the_chart():
+    from ui import charts
+
+    fig = charts.hbar(["A", "B", "C"], [12, None, 0], ["12", "<5", "0"])
+    bar = fig.data[0]
+    assert list(bar.x) == [12, 0, 0]
+    assert list(bar.text) == ["12", "<5", "0"]
+    # Plotly writes no "auto" text on a bar of length 0: those go beside the bar
+    assert list(bar.textposition) == ["auto", "outside", "outside"]

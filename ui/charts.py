@@ -100,14 +100,17 @@ def hbar(
     large: bool = False,
     lang: str = "en",
 ) -> go.Figure:
-    """Horizontal bars, first label on top, with the formatted value written on each bar."""
+    """Horizontal bars, first label on top, with the formatted value written on each bar.
+    A bar of length 0 (zero, or a withheld count drawn as 0) has its text written beside it, so a
+    "<5" or "x" marker shows on the chart too (Plotly draws no "auto" text on an empty bar)."""
+    values = [0 if v is None or pd.isna(v) else v for v in values]
     fig = go.Figure(
         go.Bar(
             y=list(labels),
-            x=list(values),
+            x=values,
             orientation="h",
             text=list(texts),
-            textposition="auto",
+            textposition=["outside" if v == 0 else "auto" for v in values],
             marker_color=colours,
             customdata=list(customdata) if customdata is not None else None,
             hovertemplate=hover or "%{y}: %{text}<extra></extra>",
