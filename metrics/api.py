@@ -426,6 +426,74 @@ def _case_source(f: Filters) -> tuple[str, list]:
     return "fact_cases_as_of(?::date)", [f.as_of]
 
 
+# Stage dates of fact_cases_as_of read from fact_cases: the first date of a stage (or of any of
+# several) among events on or before the as-of date is the all-time first date when that falls
+# on or before it, else null.
+_AS_OF_MASKED_DATES = (
+    "investigation_opened_on",
+    "suspects_identified_on",
+    "arrest_on",
+    "prosecuted_on",
+    "judgment_on",
+    "first_conviction_on",
+    "closed_without_prosecution_on",
+)
+# Stages whose events carry person counts (persons_* columns and the outcome).
+_PERSON_STAGES = ("arrest", "convicted", "convicted_in_absentia", "acquitted")
+
+
+def _case_counts_source(f: Filters) -> tuple[str, list]:
+    """The columns _cases_sql reads, with the values fact_cases_as_of(as_of) gives them, without
+    recomputing stage histories from every event. As in the macro, cases with no event after
+    the as-of date are taken as they are. For the others, stage dates are fact_cases' masked at
+    the as-of date (see _AS_OF_MASKED_DATES), and person counts and the outcome are recomputed
+    from their person-stage events on or before it (read only for cases that have any: the
+    others count 0 persons)."""
+    if f.as_of is None:
+        return _case_source(f)
+    d = "?::date"
+    masked = ", ".join(f"case when c.{col} <= {d} then c.{col} end as {col}" for col in _AS_OF_MASKED_DATES)
+    stages = ", ".join(f"'{s}'" for s in _PERSON_STAGES)
+    person_dates = " or ".join(
+        f"k.{col} <= {d}"
+        for col in ("arrest_on", "convicted_on", "convicted_in_absentia_on", "acquitted_on")
+    )
+
+    def persons(stage):
+        return f"cast(coalesce(sum(coalesce(e.persons, 1)) filter (where e.stage = '{stage}'), 0) as bigint)"
+
+    sql = f"""(
+        select * from fact_cases as c
+        where c.opened_on <= {d} and coalesce(c.last_event_on, c.opened_on) <= {d}
+        union all by name
+        select c.* replace (
+            {masked},
+            coalesce(x.persons_arrested, 0) as persons_arrested,
+            coalesce(x.persons_convicted_present, 0) + coalesce(x.persons_convicted_in_absentia, 0) as persons_convicted,
+            coalesce(x.persons_acquitted, 0) as persons_acquitted,
+            r2589_case_outcome(
+                coalesce(x.persons_convicted_present, 0), coalesce(x.persons_convicted_in_absentia, 0),
+                coalesce(x.persons_acquitted, 0), c.closed_without_prosecution_on <= {d}) as outcome
+        )
+        from fact_cases as c
+        left join (
+            select e.case_id,
+                {persons("arrest")} as persons_arrested,
+                {persons("convicted")} as persons_convicted_present,
+                {persons("convicted_in_absentia")} as persons_convicted_in_absentia,
+                {persons("acquitted")} as persons_acquitted
+            from (select * from case_events where stage in ({stages}) and event_date <= {d}) as e
+            join (
+                select k.case_id from fact_cases as k
+                where k.last_event_on > {d} and k.opened_on <= {d} and ({person_dates})
+            ) as k on k.case_id = e.case_id
+            group by e.case_id
+        ) as x on x.case_id = c.case_id
+        where c.opened_on <= {d} and c.last_event_on > {d}
+    )"""  # noqa: S608 - identifiers ours, values bound
+    return sql, [f.as_of] * sql.count("?")  # every parameter is the as-of date
+
+
 def _cases_sql(f: Filters, scope: Scope, by) -> tuple[str, list]:
     rollup = _use_rollup(f, scope, by)
     w = incident_where(f, "c", rollup=rollup)
@@ -435,7 +503,7 @@ def _cases_sql(f: Filters, scope: Scope, by) -> tuple[str, list]:
         sums = ",\n".join(f"coalesce(sum(c.{k}), 0) as {k}" for k in CASE_COUNTS)
         sql = f"select {sel} {sums} from rollup_cases as c where {w.sql} {grp}"  # noqa: S608
         return sql, w.params
-    source, sparams = _case_source(f)
+    source, sparams = _case_counts_source(f)
     sql = f"""
         select {sel}
             count(*) as cases,
