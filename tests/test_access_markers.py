@@ -6,7 +6,6 @@ sums). Headquarters sees the numbers."""
 from __future__ import annotations
 
 import io
-import os
 import time
 from pathlib import Path
 
@@ -107,23 +106,7 @@ def test_downloads_keep_numbers_as_numbers_and_markers_as_text():
 
 
 # ------------------------------------------------------------------ the pages (AppTest)
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """The same small demo database as tests/test_app_pages.py (seed 2589, scale 0.05)."""
-    from etl.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("markers-db")
-    db = folder / "demo.duckdb"
-    build_demo(str(db), seed=2589, scale=0.05)
-    saved = {k: os.environ.get(k) for k in ("R2589_DB", "R2589_AUDIT")}
-    os.environ["R2589_DB"] = str(db)
-    os.environ["R2589_AUDIT"] = str(folder / "audit.jsonl")
-    yield db
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+# demo_db: tests/conftest.py (a small demo database, the app pointed at it)
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ filters that change them, URL parameters that set them, and French that reads Fr
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -22,23 +20,7 @@ USERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """A small demo database, and the app pointed at it (audit log in the same temp dir)."""
-    from etl.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("app-db")
-    db = folder / "demo.duckdb"
-    build_demo(str(db), seed=2589, scale=0.05)
-    saved = {k: os.environ.get(k) for k in ("R2589_DB", "R2589_AUDIT")}
-    os.environ["R2589_DB"] = str(db)
-    os.environ["R2589_AUDIT"] = str(folder / "audit.jsonl")
-    yield db
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+# demo_db: tests/conftest.py (a small demo database, the app pointed at it)
 
 
 def signed_in(
