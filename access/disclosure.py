@@ -415,13 +415,20 @@ def protect_counts(
             info["unsafe_groups"].append({"columns": cols, "rows": rows})
 
     state2 = state.reshape(n_rows, n_cols)
+    # nullable columns built straight from the float array (one assignment for all of them:
+    # per-column pandas conversions were most of the cost of a one-row KPI frame)
+    protected: dict[str, pd.api.extensions.ExtensionArray] = {}
+    labels = out.index
     for k, c in enumerate(count_columns):
-        series = pd.to_numeric(out[c], errors="coerce")
-        integral = series.dropna().eq(series.dropna().round()).all()
-        series = series.astype("Int64" if integral else "Float64")
-        series[state2[:, k] > 0] = pd.NA
-        out[c] = series
-        labels = out.index
+        values = raw[:, k]
+        missing = np.isnan(values)
+        mask = missing | (state2[:, k] > 0)
+        present = values[~missing]
+        if np.array_equal(present, np.round(present)):
+            data = np.where(mask, 0, values).astype("int64")
+            protected[c] = pd.arrays.IntegerArray(data, mask)
+        else:
+            protected[c] = pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
         info["cells"][c] = {
             _label(labels[r]): (PRIMARY if state2[r, k] == 1 else SECONDARY)
             for r in np.flatnonzero(state2[:, k])
@@ -432,8 +439,16 @@ def protect_counts(
             for s in sources:
                 if s in col_pos:
                     hit |= state2[:, col_pos[s]] > 0
-            out[rate] = pd.to_numeric(out[rate], errors="coerce").astype("Float64")
-            out.loc[hit, rate] = pd.NA
+            col = out[rate]
+            if pd.api.types.is_numeric_dtype(col):
+                values = col.to_numpy(dtype="float64", na_value=np.nan)
+            else:
+                values = pd.to_numeric(col, errors="coerce").to_numpy(
+                    dtype="float64", na_value=np.nan
+                )
+            mask = np.isnan(values) | hit
+            protected[rate] = pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
+    out = out.assign(**protected)
     out.attrs["disclosure"] = info
     return out
 
