@@ -448,7 +448,11 @@ def protect_counts(
                 )
             mask = np.isnan(values) | hit
             protected[rate] = pd.arrays.FloatingArray(np.where(mask, 0.0, values), mask)
-    out = out.assign(**protected)
+    attrs = dict(out.attrs)
+    out = pd.DataFrame(
+        {c: protected[c] if c in protected else out[c] for c in out.columns}, index=out.index
+    )
+    out.attrs.update(attrs)
     out.attrs["disclosure"] = info
     return out
 
