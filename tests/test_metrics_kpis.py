@@ -194,3 +194,49 @@ def test_as_of_mid_month_reads_whole_months_then_the_partial_month(con):
     assert kpi(con, Filters(as_of="2021-06-04"))["killed"] == 3  # R2 (06-05) not yet
     k = kpi(con, Filters(date_from="2020-01-01", as_of="2021-06-20"))
     assert (k["killed"], k["injured"], k["incidents"]) == (2, 2, 2)  # R1, R2; V2, V3; I1, I2
+
+
+def test_as_of_case_counts_equal_the_stage_history_macro_on_every_event_date(con):
+    # kpis() reads fact_cases for cases with no later event and recomputes the others from
+    # their events; the macro fact_cases_as_of recomputes every changed case from all events
+    days = [
+        r[0]
+        for r in con.execute(
+            "select distinct d from (select event_date as d from case_events"
+            " union all select event_date - 1 from case_events) order by d"
+        ).fetchall()
+    ]
+    assert len(days) > 10
+    for day in days:
+        k = kpi(con, Filters(as_of=day))
+        want = con.execute(
+            """
+            select count(*), count(investigation_opened_on), count(suspects_identified_on),
+                count(arrest_on), count(prosecuted_on), count(first_conviction_on),
+                coalesce(sum(persons_arrested), 0), coalesce(sum(persons_convicted), 0),
+                coalesce(sum(persons_acquitted), 0), coalesce(count_if(outcome = 'full_justice'), 0),
+                coalesce(count_if(outcome = 'partial_justice'), 0), coalesce(count_if(outcome = 'impunity'), 0),
+                coalesce(count_if(outcome = 'pending'), 0)
+            from fact_cases_as_of(?::date) where incident_date <= ?
+            """,
+            [day, day],
+        ).fetchone()
+        got = tuple(
+            int(k[c])
+            for c in (
+                "cases",
+                "investigated",
+                "suspects_identified",
+                "arrested_cases",
+                "prosecuted",
+                "convicted_cases",
+                "persons_arrested",
+                "persons_convicted",
+                "persons_acquitted",
+                "full_justice",
+                "partial_justice",
+                "impunity",
+                "pending",
+            )
+        )
+        assert got == want, day
