@@ -362,6 +362,9 @@ def protect_counts(
     additive_idx = [[col_pos[c] for c in cols if c in col_pos] for cols in additive]
     additive_idx = [cols for cols in additive_idx if len(cols) > 1]
     groups = _groups(out, dims, n_cols, additive_idx)
+    # the reader's model this frame was protected against (audits re-check it independently)
+    info["dims"] = dims
+    info["additive"] = [[count_columns[i] for i in cols] for cols in additive_idx]
     known = [True] * len(groups)
     member: dict[int, list[int]] = {}
     for gi, g in enumerate(groups):
