@@ -1135,6 +1135,21 @@ def case_list(
     _rows_allowed(scope, "the case list")
     if sort not in CASE_SORTS:
         raise ValueError(f"unknown sort {sort!r}; valid: {', '.join(CASE_SORTS)}")
+    if limit is not None and f.as_of is None:
+        # the page's rows found on the sort keys alone, then read in full (sorting every
+        # column of every case costs about a third more at 10M cases)
+        w = incident_where(f, "c")
+        w.add_pred(scope.incident_predicate("c"))
+        page = f"""
+            and c.rowid in (
+                select c.rowid from fact_cases as c where {w.sql}
+                order by {CASE_SORTS[sort]} limit ? offset ?
+            )
+        """  # noqa: S608 - identifiers ours, values bound
+        sql, params = _case_rows_sql(f, scope, days, page)
+        sql += f" order by {CASE_SORTS[sort]}"
+        params += [*w.params, int(limit), int(offset)]
+        return _finish(_q(con, sql, params), scope, rows=True)
     sql, params = _case_rows_sql(f, scope, days)
     sql += f" order by {CASE_SORTS[sort]}"
     if limit is not None:
