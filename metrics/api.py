@@ -1577,6 +1577,14 @@ PROGRESS_MEASURES = (
 )
 
 
+# the counts behind each rate at the period's end (not shown; protected, then dropped)
+RATE_AT_END_NUMERATOR = {
+    "investigation_rate_at_end": "investigated_at_end",
+    "conviction_rate_at_end": "convicted_at_end",
+}
+PROGRESS_RATE_PARTS = ("cases_at_end", *RATE_AT_END_NUMERATOR.values())
+
+
 def _progress(con: Con, f: Filters, scope: Scope, periods) -> list[pd.DataFrame]:
     """Per host State, for each (start, end) period: incidents and killed of the period
     (incident cohort, from the rollups when possible) and case stages first reached in the
@@ -1630,7 +1638,7 @@ def _progress(con: Con, f: Filters, scope: Scope, periods) -> list[pd.DataFrame]
         df = _fill_counts(df, [m for m in df.columns if m != "host_state"])
         df["investigation_rate_at_end"] = _rate(df["investigated_at_end"], df["cases_at_end"])
         df["conviction_rate_at_end"] = _rate(df["convicted_at_end"], df["cases_at_end"])
-        out.append(df[["host_state", *PROGRESS_MEASURES]])
+        out.append(df[["host_state", *PROGRESS_MEASURES, *PROGRESS_RATE_PARTS]])
     return out
 
 
@@ -1659,20 +1667,28 @@ def state_progress(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFr
     order = ["host_state"] + [
         c for m in PROGRESS_MEASURES for c in (m, f"{m}_previous", f"{m}_change")
     ]
+    # the counts each rate at the period's end is made of: protected like every count (a rate
+    # shown beside a small numerator would give it away with the case total of another view),
+    # then left out of the frame
+    parts = [c for m in PROGRESS_RATE_PARTS for c in (m, f"{m}_previous")]
+    df = _fill_counts(df, parts)
     df = _sort(
-        df[[*order, "period_from", "period_to", "previous_from", "previous_to"]], ("host_state",)
+        df[[*order, "period_from", "period_to", "previous_from", "previous_to", *parts]],
+        ("host_state",),
     )
-    # A change is derived from two counts: hidden when either is. Rates at the period's end
-    # follow the open cases they are computed over.
+    # A change is derived from two counts: hidden when either is. A rate at the period's end
+    # is hidden when its numerator or its denominator is.
     derived = {}
     for m in PROGRESS_MEASURES:
         if m.endswith("_rate_at_end"):
-            derived[m] = ["cases_open_at_end"]
-            derived[f"{m}_previous"] = ["cases_open_at_end_previous"]
-            derived[f"{m}_change"] = ["cases_open_at_end", "cases_open_at_end_previous"]
+            num = RATE_AT_END_NUMERATOR[m]
+            derived[m] = [num, "cases_at_end"]
+            derived[f"{m}_previous"] = [f"{num}_previous", "cases_at_end_previous"]
+            derived[f"{m}_change"] = [*derived[m], *derived[f"{m}_previous"]]
         else:
             derived[f"{m}_change"] = [m, f"{m}_previous"]
-    return _finish(df, scope, counts, rates=derived)
+    out = _finish(df, scope, [*counts, *parts], rates=derived)
+    return out.drop(columns=parts)
 
 
 # ---------------------------------------------------------------------------- capacity, focal
