@@ -452,7 +452,9 @@ def _case_counts_source(f: Filters) -> tuple[str, list]:
     if f.as_of is None:
         return _case_source(f)
     d = "?::date"
-    masked = ", ".join(f"case when c.{col} <= {d} then c.{col} end as {col}" for col in _AS_OF_MASKED_DATES)
+    masked = ", ".join(
+        f"case when c.{col} <= {d} then c.{col} end as {col}" for col in _AS_OF_MASKED_DATES
+    )
     stages = ", ".join(f"'{s}'" for s in _PERSON_STAGES)
     person_dates = " or ".join(
         f"k.{col} <= {d}"
