@@ -24,22 +24,6 @@ from ui.shell import begin_page, country_name  # noqa: E402
 page = begin_page("cases", scope)
 lang = page.lang
 STALLED_DAYS = 180
-STAGE_ORDER = (
-    "reported",
-    "notified",
-    "investigation_opened",
-    "suspect_identified",
-    "arrest",
-    "detention",
-    "charges",
-    "trial_opened",
-    "acquitted",
-    "convicted_in_absentia",
-    "convicted",
-    "sentence",
-    "appeal",
-    "closed_without_prosecution",
-)
 LIST_LIMIT = 2000
 
 
@@ -206,9 +190,10 @@ st.subheader(page.t("cases.pipeline"))
 if cases.empty:
     st.info(page.t("common.no_data"))
 else:
-    stages = [s for s in STAGE_ORDER if s in set(cases["current_stage"])] + sorted(
-        set(cases["current_stage"]) - set(STAGE_ORDER), key=str
-    )
+    # the model's stage order, as metrics.cases_by_stage lists every stage
+    order = list(by_stage["stage"])
+    present = set(cases["current_stage"])
+    stages = [s for s in order if s in present] + sorted(present - set(order), key=str)
     fig = go.Figure()
     status = pd.Series("open", index=cases.index)
     status[cases["stalled"].fillna(False).astype(bool)] = "stalled"
