@@ -634,6 +634,34 @@ group by all;
 --     State of nationality's scope).
 -- So a selection with exactly one such condition (one value filtered, one dimension grouped
 -- on, or a single-State contributor or nationality scope) reads summed rows, not the facts.
+-- One row per (facet, value) of an incident or case fact table's victim lists, with the
+-- fact row beside it: nationality, personnel_type and gender (an empty list as value 'unknown',
+-- listed = false), uniformed and civilian nationality (listed values only).
+create or replace macro r2589_list_facets(facts) as table
+    select 'nationality' as facet, unnest(f.nationalities) as value, true as listed, f.*
+    from query_table(facts) as f where len(f.nationalities) > 0
+    union all
+    select 'nationality' as facet, 'unknown' as value, false as listed, f.*
+    from query_table(facts) as f where len(f.nationalities) = 0
+    union all
+    select 'personnel_type' as facet, unnest(f.personnel_types) as value, true as listed, f.*
+    from query_table(facts) as f where len(f.personnel_types) > 0
+    union all
+    select 'personnel_type' as facet, 'unknown' as value, false as listed, f.*
+    from query_table(facts) as f where len(f.personnel_types) = 0
+    union all
+    select 'gender' as facet, unnest(f.genders) as value, true as listed, f.*
+    from query_table(facts) as f where len(f.genders) > 0
+    union all
+    select 'gender' as facet, 'unknown' as value, false as listed, f.*
+    from query_table(facts) as f where len(f.genders) = 0
+    union all
+    select 'uniformed' as facet, unnest(f.uniformed_nationalities) as value, true as listed, f.*
+    from query_table(facts) as f where len(f.uniformed_nationalities) > 0
+    union all
+    select 'civilian' as facet, unnest(f.civilian_nationalities) as value, true as listed, f.*
+    from query_table(facts) as f where len(f.civilian_nationalities) > 0;
+
 create or replace table rollup_kpis_facets as
 with
 person_facets as (
@@ -666,31 +694,7 @@ persons as (
     from person_facets
     group by all
 ),
-incident_facets as (
-    select 'nationality' as facet, unnest(i.nationalities) as value, true as listed, i.*
-    from fact_incidents as i where len(i.nationalities) > 0
-    union all
-    select 'nationality' as facet, 'unknown' as value, false as listed, i.*
-    from fact_incidents as i where len(i.nationalities) = 0
-    union all
-    select 'personnel_type' as facet, unnest(i.personnel_types) as value, true as listed, i.*
-    from fact_incidents as i where len(i.personnel_types) > 0
-    union all
-    select 'personnel_type' as facet, 'unknown' as value, false as listed, i.*
-    from fact_incidents as i where len(i.personnel_types) = 0
-    union all
-    select 'gender' as facet, unnest(i.genders) as value, true as listed, i.*
-    from fact_incidents as i where len(i.genders) > 0
-    union all
-    select 'gender' as facet, 'unknown' as value, false as listed, i.*
-    from fact_incidents as i where len(i.genders) = 0
-    union all
-    select 'uniformed' as facet, unnest(i.uniformed_nationalities) as value, true as listed, i.*
-    from fact_incidents as i where len(i.uniformed_nationalities) > 0
-    union all
-    select 'civilian' as facet, unnest(i.civilian_nationalities) as value, true as listed, i.*
-    from fact_incidents as i where len(i.civilian_nationalities) > 0
-),
+incident_facets as (select * from r2589_list_facets('fact_incidents')),
 incidents as (
     -- the formulas of rollup_incidents
     select
@@ -702,31 +706,7 @@ incidents as (
     from incident_facets
     group by all
 ),
-case_facets as (
-    select 'nationality' as facet, unnest(c.nationalities) as value, true as listed, c.*
-    from fact_cases as c where len(c.nationalities) > 0
-    union all
-    select 'nationality' as facet, 'unknown' as value, false as listed, c.*
-    from fact_cases as c where len(c.nationalities) = 0
-    union all
-    select 'personnel_type' as facet, unnest(c.personnel_types) as value, true as listed, c.*
-    from fact_cases as c where len(c.personnel_types) > 0
-    union all
-    select 'personnel_type' as facet, 'unknown' as value, false as listed, c.*
-    from fact_cases as c where len(c.personnel_types) = 0
-    union all
-    select 'gender' as facet, unnest(c.genders) as value, true as listed, c.*
-    from fact_cases as c where len(c.genders) > 0
-    union all
-    select 'gender' as facet, 'unknown' as value, false as listed, c.*
-    from fact_cases as c where len(c.genders) = 0
-    union all
-    select 'uniformed' as facet, unnest(c.uniformed_nationalities) as value, true as listed, c.*
-    from fact_cases as c where len(c.uniformed_nationalities) > 0
-    union all
-    select 'civilian' as facet, unnest(c.civilian_nationalities) as value, true as listed, c.*
-    from fact_cases as c where len(c.civilian_nationalities) > 0
-),
+case_facets as (select * from r2589_list_facets('fact_cases')),
 cases as (
     -- the formulas of rollup_cases
     select
