@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
+from test_app_pages import signed_in  # an AppTest signed in as a demo user
 
 from access.disclosure import (
     PRIMARY,
@@ -127,15 +128,7 @@ def downloads(monkeypatch):
 
 
 def page_run(user: str, page: str, lang: str = "en", **params) -> AppTest:
-    from ui.auth import SessionRecord
-
-    at = AppTest.from_file(APP, default_timeout=60)
-    now = time.time()
-    at.session_state["_r2589_auth_record"] = SessionRecord("demo", user, user, now, now)
-    at.query_params["goto"] = page
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
+    at = signed_in(user, {"goto": page, "lang": lang, **params})
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
