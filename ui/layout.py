@@ -155,10 +155,18 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
         )
 
 
+def _blank(value: object) -> bool:
+    """None, <NA>, NaN (missing or withheld) or a "–" already written for one."""
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)
+        or (isinstance(value, str) and value == "–")
+    )
+
+
 def _dash(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "–"
-    return value
+    return "–" if _blank(value) else value
 
 
 def _counts_as_text(series: pd.Series) -> bool:
@@ -169,7 +177,7 @@ def _counts_as_text(series: pd.Series) -> bool:
     if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
         return False
     values = series.tolist()
-    present = [v for v in values if _dash(v) != "–"]
+    present = [v for v in values if not _blank(v)]
     numbers = [v for v in present if isinstance(v, Number) and not isinstance(v, bool)]
     markers = [v for v in present if is_marker(v)]
     if len(numbers) + len(markers) != len(present):
@@ -184,7 +192,7 @@ def _count_text(value: object, lang: str) -> str:
 
     if is_marker(value):
         return str(value)
-    if _dash(value) == "–":
+    if _blank(value):
         return "–"
     if isinstance(value, str):
         return value
@@ -216,7 +224,7 @@ def display_frame(
         series = shown[col]
         if col in percent_cols and series.isna().any():
             # a withheld rate: text, so the gap reads "–" rather than "None"
-            shown[col] = [_dash(v) if _dash(v) == "–" else fmt_pct(v, lang) for v in series]
+            shown[col] = ["–" if _blank(v) else fmt_pct(v, lang) for v in series]
         elif col in percent_cols:
             shown[col] = pd.to_numeric(series, errors="coerce") * 100
             config[col] = st.column_config.NumberColumn(format=pct)
@@ -226,9 +234,7 @@ def display_frame(
             and series.isna().any()
         ):
             shown[col] = [
-                _dash(v)
-                if _dash(v) == "–"
-                else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+                "–" if _blank(v) else fmt_number(v, lang, 0 if float(v).is_integer() else 1)
                 for v in series
             ]
         elif pd.api.types.is_bool_dtype(series):

@@ -259,12 +259,9 @@ def status_line(page: PageContext) -> None:
         )
     st.caption(" · ".join(parts))
     if page.scope.suppress_small_counts:
-        try:
-            from access.disclosure import legend
+        from access.disclosure import legend
 
-            st.caption(f"{legend(lang)}. {t('common.withheld_dash', lang)}")
-        except ImportError:
-            st.caption(t("common.suppressed_note", lang))
+        st.caption(f"{legend(lang)}. {t('common.withheld_dash', lang)}")
     if get("synthetic"):
         st.warning(t("banner.demo", lang))
 
