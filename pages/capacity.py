@@ -8,7 +8,7 @@ scope = require_page("capacity")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
-from access.disclosure import is_marker, marked  # noqa: E402
+from access.disclosure import marked  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import fmt_date, fmt_int, fmt_pct  # noqa: E402
@@ -34,9 +34,8 @@ with cols[0]:
 with cols[1]:
     kpi("assistance_participants", fmt_int(row.get("participants"), lang), lang)
 with cols[2]:
-    women_hidden = is_marker(row.get("participants_f")) or is_marker(row.get("participants"))
-    share = None if women_hidden else row.get("women_share")  # would give a hidden count away
-    kpi("assistance_women_share", fmt_pct(share, lang), lang)
+    # metrics withholds the share wherever women or the total is hidden
+    kpi("assistance_women_share", fmt_pct(row.get("women_share"), lang), lang)
 with cols[3]:
     st.metric(
         page.t("capacity.unknown_participants"),
@@ -123,13 +122,6 @@ with right:
         0, page.t("common.host_state"), [country_name(s, lang) for s in shown["host_state"]]
     )
     shown = shown.drop(columns=["host_state"])
-    # a share over a suppressed count would give it away: withheld with it ("–")
-    shown["women_share"] = [
-        None if is_marker(f) or is_marker(n) else v
-        for f, n, v in zip(
-            shown["participants_f"], shown["participants"], shown["women_share"], strict=True
-        )
-    ]
     names = {
         "activities": page.t("capacity.activities"),
         "participants": page.t("capacity.participants_n"),

@@ -152,9 +152,7 @@ with left:
     share = page.metric("women_share_series", freq="year")
     persons = pd.to_numeric(share["persons"], errors="coerce")
     share = share[persons.isna() | (persons > 0)]  # a year with "<5" persons stays, marked
-    # a share over a suppressed count would give it away: withheld with it
-    hidden = share[["women", "persons"]].isna().any(axis=1)
-    share = share.assign(women_share=share["women_share"].astype("Float64").mask(hidden))
+    # (metrics withholds the share wherever women or persons is hidden)
     fig = charts.lines(
         share,
         "period",
