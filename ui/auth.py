@@ -266,12 +266,12 @@ def _language_link() -> None:
     )
 
 
-def _render_sign_in(problem: str | None) -> None:
+def _render_sign_in(problem: str | None, page_key: str | None = None) -> None:
     from ui.shell import warm_up_in_background
 
     st.title(t("app_title"))
     st.subheader(t("title"))
-    _sign_in_body(problem)
+    _sign_in_body(problem, page_key)
     # Here rather than in app.py: on a freshly started server a deep link runs the page file
     # alone (legacy page discovery), so the page guard is the one place every sign-in passes.
     warm_up_in_background()
@@ -279,7 +279,7 @@ def _render_sign_in(problem: str | None) -> None:
     _language_link()
 
 
-def _sign_in_body(problem: str | None) -> None:
+def _sign_in_body(problem: str | None, page_key: str | None = None) -> None:
     if problem == "idle":
         st.warning(t("expired"))
     elif problem == "no_directory":
@@ -325,6 +325,15 @@ def _sign_in_body(problem: str | None) -> None:
         st.session_state[_RECORD] = SessionRecord("demo", username, username, now, now)
         st.session_state.pop(_REFUSALS_LOGGED, None)
         audit.log_event("sign_in", user=username, scope=result.scope, detail={"mode": "demo"})
+        if page_key is not None:
+            from streamlit.errors import StreamlitPageNotFoundError
+
+            from ui.shell import through_entry
+
+            try:  # a deep link on a fresh server: on to app.py at once
+                through_entry(page_key)
+            except StreamlitPageNotFoundError:  # a page run without the entry file (tests)
+                pass
         st.rerun()
     elif result.reason == "locked":
         audit.log_event("sign_in_locked", user=username, detail={"mode": "demo"})
@@ -385,7 +394,7 @@ def require_page(page_key: str) -> Scope:
             user=None,
             detail={"page": page_key, "reason": problem or "signed_out"},
         )
-        _render_sign_in(problem)
+        _render_sign_in(problem, page_key)
         st.stop()
     if page_key not in allowed_pages(scope):
         _log_once(

@@ -132,23 +132,24 @@ _WARM_LOCK = threading.Lock()
 _warm_started = False
 
 
-WARM_UP_DELAY_S = 0.5  # let the browser finish drawing the sign-in form first
-
-
 def _warm_up() -> None:
     """Import what the pages need and open the database (scope-free work only: no metric for
     anyone is computed here). Errors are ignored: the page does the same work itself.
 
-    It waits a moment and runs at a lower CPU priority (Linux: per-thread nice), so that it
-    does not slow the server while it still sends the sign-in screen's files."""
+    It runs at a lower CPU priority (Linux: per-thread nice), so that it does not slow the
+    server while it still sends the sign-in screen's files. At the end it freezes the garbage
+    collector's view of everything loaded so far (gc.freeze): Streamlit runs a full collection
+    after every script run (runner.postScriptGC), which walked these ~120,000 long-lived
+    objects (modules, the metric catalogue, reference tables) each time, about 60-100 ms per
+    run and once more for each page switch. Objects created later are collected as before."""
+    import atexit
+    import gc
     import os
-    import time
 
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (AttributeError, OSError):  # not Linux, or not allowed
         pass
-    time.sleep(WARM_UP_DELAY_S)
     try:
         import streamlit.emojis  # noqa: F401 - compiled on the first widget with options (~0.17 s)
 
@@ -167,6 +168,9 @@ def _warm_up() -> None:
             data.call("data_status", scope=None)  # opens the cached connection; every header
     except Exception:  # noqa: BLE001, S110 - best effort
         pass
+    gc.collect()
+    gc.freeze()
+    atexit.register(gc.unfreeze)  # let the interpreter's exit collect them as usual
 
 
 def warm_up_in_background() -> None:
@@ -209,10 +213,12 @@ def mark_entry() -> None:
     st.session_state[ENTRY_FLAG] = True
 
 
-def _through_entry(key: str) -> None:
+def through_entry(key: str) -> None:
     """On a freshly started server, a deep link runs the page file alone (legacy page
     discovery): no navigation, no filters, no language switch. Send the reader through the
-    entry file, which opens this same page with the same query parameters."""
+    entry file, which opens this same page with the same query parameters. No-op when this
+    session already runs through the entry file. Called by the page header, and by the sign-in
+    form on success (one script run fewer than signing in, then switching from the page)."""
     if st.session_state.get(ENTRY_FLAG):
         return
     # legacy mode has no sidebar widgets, so no parameter is bound yet: pass all of them on
@@ -225,7 +231,7 @@ def begin_page(key: str, scope: Scope) -> PageContext:
     """Header of every page: title, the question it answers, data status, demo banner."""
     from ui.filters import current_filters
 
-    _through_entry(key)
+    through_entry(key)
     lang = current_lang()
     page = PageContext(key=key, scope=scope, lang=lang, filters=current_filters())
     st.html(COMPACT_CSS + (PROJECTOR_CSS if page.large else ""))
