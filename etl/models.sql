@@ -778,4 +778,150 @@ group by all
 -- one facet and value is read at a time: stored in that order, most row groups are skipped
 order by facet, value;
 
+-- ---------------------------------------------------------------- notification rollups (para 8)
+-- notifications_by_state without the facts: counts per State from rollup_notifications, and
+-- the two medians (delay of a first notification to the State, days to an answer) exact in
+-- two steps. Each State's values of each measure, in order, are cut into 16 bins by rank
+-- (every value of a bin is <= every value of the next): narrow around the State's median,
+-- wider towards the ends (r2589_rank_bin). rollup_notifications counts the values of each
+-- bin per group, so the selected counts give the bin holding each middle rank and the rank
+-- within it; rollup_notification_values holds the values, stored bin first, so that only the
+-- rows of those bins are read.
+-- Bin of the value of rank r (1..n) of a State: by its distance from the middle,
+-- d = |2r - 1 - n| (0 or 1 for the middle values), counted in steps: the k-th step is reached
+-- at d >= max(2n x (10, 20, 40, 70, 120, 200, 300 per mille), (64, 128, ..., 4096)); bins
+-- 8 - k below the middle, 9 + k from it. So the middle values of a State and of most
+-- selections fall in bins 8 and 9 (1 % of the State's values each, or every value of a
+-- State with few), and the bins widen towards the ends.
+create or replace macro r2589_rank_steps(d, n) as
+        cast(d >= greatest(2 * n * 10 // 1000, 64) as integer)
+        + cast(d >= greatest(2 * n * 20 // 1000, 128) as integer)
+        + cast(d >= greatest(2 * n * 40 // 1000, 256) as integer)
+        + cast(d >= greatest(2 * n * 70 // 1000, 512) as integer)
+        + cast(d >= greatest(2 * n * 120 // 1000, 1024) as integer)
+        + cast(d >= greatest(2 * n * 200 // 1000, 2048) as integer)
+        + cast(d >= greatest(2 * n * 300 // 1000, 4096) as integer);
+
+create or replace macro r2589_rank_bin(r, n) as
+    case
+        when 2 * r - 1 - n < 0 then 8 - r2589_rank_steps(n + 1 - 2 * r, n)
+        else 9 + r2589_rank_steps(2 * r - 1 - n, n)
+    end;
+
+-- Rows: notifications sent before 9999-12-31 (the metrics' bound when there is no as-of
+-- date); answered = answer received before it.
+create or replace temp table notification_bins as
+select
+    recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
+    first_to_state,
+    delay_hours,
+    answer_days,
+    coalesce(answer_received_on < date '9999-12-31', false) as answered,
+    case when has_delay then r2589_rank_bin(row_number() over by_delay, count(*) over delays) end
+        as delay_bin,
+    case when has_answer then r2589_rank_bin(row_number() over by_answer, count(*) over answers) end
+        as answer_bin
+from (
+    select
+        *,
+        first_to_state and delay_hours is not null as has_delay,
+        coalesce(answer_received_on < date '9999-12-31', false) and answer_days is not null as has_answer
+    from fact_notifications
+    where sent_at < date '9999-12-31'
+)
+window
+    delays as (partition by recipient_state, has_delay),
+    by_delay as (delays order by delay_hours),
+    answers as (partition by recipient_state, has_answer),
+    by_answer as (answers order by answer_days);
+
+-- Grain: recipient_state x mission_code x host_state x is_pko x year x month x act_type x
+-- verified: notifications, answered, incidents_notified (first notification of an incident to
+-- the State), notified_24h (of those, sent within 24 hours), and per bin the first
+-- notifications whose delay (delay_bin_NN) and the answered ones whose days to an answer
+-- (answer_bin_NN) fall in that bin of the State.
+create or replace table rollup_notifications as
+select
+    recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
+    count(*) as notifications,
+    count(*) filter (where answered) as answered,
+    count(*) filter (where first_to_state) as incidents_notified,
+    count(*) filter (where first_to_state and delay_hours <= 24) as notified_24h,
+    count(*) filter (where delay_bin = 1) as delay_bin_01,
+    count(*) filter (where delay_bin = 2) as delay_bin_02,
+    count(*) filter (where delay_bin = 3) as delay_bin_03,
+    count(*) filter (where delay_bin = 4) as delay_bin_04,
+    count(*) filter (where delay_bin = 5) as delay_bin_05,
+    count(*) filter (where delay_bin = 6) as delay_bin_06,
+    count(*) filter (where delay_bin = 7) as delay_bin_07,
+    count(*) filter (where delay_bin = 8) as delay_bin_08,
+    count(*) filter (where delay_bin = 9) as delay_bin_09,
+    count(*) filter (where delay_bin = 10) as delay_bin_10,
+    count(*) filter (where delay_bin = 11) as delay_bin_11,
+    count(*) filter (where delay_bin = 12) as delay_bin_12,
+    count(*) filter (where delay_bin = 13) as delay_bin_13,
+    count(*) filter (where delay_bin = 14) as delay_bin_14,
+    count(*) filter (where delay_bin = 15) as delay_bin_15,
+    count(*) filter (where delay_bin = 16) as delay_bin_16,
+    count(*) filter (where answer_bin = 1) as answer_bin_01,
+    count(*) filter (where answer_bin = 2) as answer_bin_02,
+    count(*) filter (where answer_bin = 3) as answer_bin_03,
+    count(*) filter (where answer_bin = 4) as answer_bin_04,
+    count(*) filter (where answer_bin = 5) as answer_bin_05,
+    count(*) filter (where answer_bin = 6) as answer_bin_06,
+    count(*) filter (where answer_bin = 7) as answer_bin_07,
+    count(*) filter (where answer_bin = 8) as answer_bin_08,
+    count(*) filter (where answer_bin = 9) as answer_bin_09,
+    count(*) filter (where answer_bin = 10) as answer_bin_10,
+    count(*) filter (where answer_bin = 11) as answer_bin_11,
+    count(*) filter (where answer_bin = 12) as answer_bin_12,
+    count(*) filter (where answer_bin = 13) as answer_bin_13,
+    count(*) filter (where answer_bin = 14) as answer_bin_14,
+    count(*) filter (where answer_bin = 15) as answer_bin_15,
+    count(*) filter (where answer_bin = 16) as answer_bin_16
+from notification_bins
+group by all;
+
+-- Grain: bin x measure (delay_hours | answer_days) x recipient_state x value x the grain of
+-- rollup_notifications, with n = notifications with that value (a value may sit in two
+-- adjacent bins when a bin boundary falls among equal values). Stored in bin order.
+create or replace table rollup_notification_values as
+with vals as (
+    select
+        delay_bin as bin, 'delay_hours' as measure, recipient_state, delay_hours as value,
+        mission_code, host_state, is_pko, year, month, act_type, verified
+    from notification_bins
+    where delay_bin is not null
+    union all
+    select
+        answer_bin as bin, 'answer_days' as measure, recipient_state, answer_days as value,
+        mission_code, host_state, is_pko, year, month, act_type, verified
+    from notification_bins
+    where answer_bin is not null
+)
+select *, count(*) as n
+from vals
+group by all
+order by bin, measure, recipient_state, value;
+
+drop table notification_bins;
+
+-- ---------------------------------------------------------------- rollup_map_cells
+-- Grain: 1-degree cell (cell_lat = floor(lat), cell_lon = floor(lon): the south-west corner)
+-- x mission_code x host_state x is_pko x year x month x act_type x verified, with incidents
+-- and persons by outcome, for incidents with coordinates. The map's areas read it.
+create or replace table rollup_map_cells as
+select
+    floor(lat) as cell_lat,
+    floor(lon) as cell_lon,
+    mission_code, host_state, is_pko, year, month, act_type, verified,
+    count(*) as incidents,
+    cast(sum(killed) as bigint) as killed,
+    cast(sum(injured) as bigint) as injured,
+    cast(sum(detained) as bigint) as detained,
+    cast(sum(abducted) as bigint) as abducted
+from fact_incidents
+where lat is not null and lon is not null
+group by all;
+
 reset preserve_insertion_order;

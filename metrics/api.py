@@ -1511,12 +1511,24 @@ def _notification_scope(scope: Scope, state_col: str, mission_col: str) -> tuple
     return scope.state_predicate(state_col)
 
 
-def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
-    """Para 8, per recipient State: notifications sent, answered (on or before the as-of date),
-    answer_rate, no_answer, median_answer_days, incidents notified, notified_24h_share and
-    median_delay_hours (first notification of each incident to that State). One scan of
-    fact_notifications."""
-    f, scope = _check_filters(filters), _check_scope(scope)
+# Bins per State and measure in rollup_notifications / rollup_notification_values (etl/models.sql)
+NOTIFICATION_BINS = 16
+_NOTIFICATION_MEDIANS = {"delay_hours": "delay_bin", "answer_days": "answer_bin"}
+_NOTIFICATION_COUNTS = ("notifications", "answered", "incidents_notified", "notified_24h")
+
+
+def _notifications_fit_rollup(f: Filters) -> bool:
+    """rollup_notifications answers whole months with no past as-of date and no victim-list
+    filter; every scope fits (its predicates are on recipient State and mission)."""
+    return (
+        f.as_of is None
+        and f.month_aligned
+        and not (f.nationalities or f.personnel_types or f.genders)
+    )
+
+
+def _notifications_facts(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
+    """The counts and medians of notifications_by_state in one scan of fact_notifications."""
     w = incident_where(f, "n")
     w.add_pred(_notification_scope(scope, "n.recipient_state", "n.mission_code"))
     ts = _as_of_ts(f)
@@ -1535,7 +1547,102 @@ def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> p
         group by n.recipient_state
         order by n.recipient_state
     """  # noqa: S608
-    df = _q(con, sql, [ts, ts, ts, *w.params, ts])
+    return _q(con, sql, [ts, ts, ts, *w.params, ts])
+
+
+def _notifications_rollup(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
+    """The same as _notifications_facts from the rollups (valid when _notifications_fit_rollup).
+    Counts: sums of rollup_notifications. Medians, exact: the selected counts per bin give, per
+    State, the bin and the rank within it of the one or two middle values (DuckDB's median
+    interpolates halfway between them for an even count); the values of those bins only are
+    then read from rollup_notification_values, stored bin first."""
+    w = incident_where(f, "r", rollup=True)
+    w.add_pred(_notification_scope(scope, "r.recipient_state", "r.mission_code"))
+    bins = range(1, NOTIFICATION_BINS + 1)
+    bin_cols = [f"{p}_{j:02d}" for p in _NOTIFICATION_MEDIANS.values() for j in bins]
+    sums = ", ".join(f"sum(r.{c}) as {c}" for c in (*_NOTIFICATION_COUNTS, *bin_cols))
+    sql = f"""
+        select r.recipient_state as state, {sums}
+        from rollup_notifications as r where {w.sql}
+        group by r.recipient_state order by r.recipient_state
+    """  # noqa: S608
+    counts = _q(con, sql, w.params)
+    states = counts["state"].tolist()
+    # (measure, state, bin, rank within the bin) of each middle value
+    wanted: list[tuple[str, str, int, int]] = []
+    for measure, prefix in _NOTIFICATION_MEDIANS.items():
+        per_bin = counts[[f"{prefix}_{j:02d}" for j in bins]].to_numpy(dtype="int64", na_value=0)
+        upto = per_bin.cumsum(axis=1)
+        for i, state in enumerate(states):
+            total = int(upto[i, -1])
+            if total == 0:
+                continue
+            for rank in sorted({(total - 1) // 2, total // 2}):
+                b = int(np.searchsorted(upto[i], rank, side="right"))
+                wanted.append((measure, state, b + 1, rank - int(upto[i, b] - per_bin[i, b])))
+    middle: dict[tuple[str, str], float] = {}
+    if wanted:
+        wv = incident_where(f, "v", rollup=True)
+        wv.add_pred(_notification_scope(scope, "v.recipient_state", "v.mission_code"))
+        sql = f"""
+            with wanted as (select unnest(?::struct(
+                measure varchar, state varchar, bin bigint, rank bigint)[], recursive := true)),
+            slice as (
+                select v.measure, v.recipient_state as state, v.bin, v.value, sum(v.n) as n
+                from rollup_notification_values as v
+                semi join wanted as k
+                    on k.measure = v.measure and k.state = v.recipient_state and k.bin = v.bin
+                where v.bin between ? and ? and {wv.sql}
+                group by all
+            ),
+            ranked as (
+                select *, sum(n) over (partition by measure, state, bin order by value) as upto
+                from slice
+            )
+            -- the median of the one or two middle values: DuckDB's own interpolation
+            select k.measure, k.state, median(r.value) as value
+            from wanted as k join ranked as r
+                on r.measure = k.measure and r.state = k.state and r.bin = k.bin
+                and k.rank >= r.upto - r.n and k.rank < r.upto
+            group by k.measure, k.state
+        """  # noqa: S608
+        params = [
+            [dict(zip(("measure", "state", "bin", "rank"), row, strict=True)) for row in wanted],
+            min(x[2] for x in wanted),
+            max(x[2] for x in wanted),
+            *wv.params,
+        ]
+        middle = {(m, st): v for m, st, v in con.execute(sql, params).fetchall()}
+
+    def median(measure: str) -> list[float]:
+        return [middle.get((measure, state), np.nan) for state in states]
+
+    notifications = counts["notifications"].to_numpy(dtype="int64", na_value=0)
+    answered = counts["answered"].to_numpy(dtype="int64", na_value=0)
+    return pd.DataFrame(
+        {
+            "state": counts["state"],
+            "notifications": notifications,
+            "answered": answered,
+            "no_answer": notifications - answered,
+            "median_answer_days": pd.Series(median("answer_days"), dtype="float64"),
+            "incidents_notified": counts["incidents_notified"],
+            "notified_24h": counts["notified_24h"],
+            "median_delay_hours": pd.Series(median("delay_hours"), dtype="float64"),
+        }
+    )
+
+
+def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
+    """Para 8, per recipient State: notifications sent, answered (on or before the as-of date),
+    answer_rate, no_answer, median_answer_days, incidents notified, notified_24h_share and
+    median_delay_hours (first notification of each incident to that State). One scan of
+    fact_notifications."""
+    f, scope = _check_filters(filters), _check_scope(scope)
+    if _notifications_fit_rollup(f):
+        df = _notifications_rollup(con, f, scope)
+    else:
+        df = _notifications_facts(con, f, scope)
     df = _fill_counts(
         df, ("notifications", "answered", "no_answer", "incidents_notified", "notified_24h")
     )
@@ -1891,6 +1998,17 @@ def map_points(
     return _finish(_q(con, sql, params), scope, rows=True)
 
 
+def _map_fits_rollup(f: Filters, scope: Scope) -> bool:
+    """rollup_map_cells answers whole months with no past as-of date, no victim-list filter
+    and a scope on mission / host State (as rollup_incidents)."""
+    return (
+        f.as_of is None
+        and f.month_aligned
+        and not (f.nationalities or f.personnel_types or f.genders)
+        and _scope_fits_rollup(scope)
+    )
+
+
 def map_aggregates(
     con: Con,
     filters: Filters | None,
@@ -1914,7 +2032,20 @@ def map_aggregates(
         "count(*) as incidents, sum(i.killed) as killed, sum(i.injured) as injured,"
         " sum(i.detained) as detained, sum(i.abducted) as abducted"
     )
-    if level == "grid":
+    if level == "grid" and cell == 1.0 and _map_fits_rollup(f, scope):
+        # rollup_map_cells holds floor(lat), floor(lon): the cells of 1 degree
+        w = incident_where(f, "i", rollup=True)
+        w.add_pred(scope.incident_predicate("i"))
+        sql = f"""
+            select (floor(i.cell_lat / ?) + 0.5) * ? as cell_lat,
+                (floor(i.cell_lon / ?) + 0.5) * ? as cell_lon,
+                cast(sum(i.incidents) as bigint) as incidents, sum(i.killed) as killed,
+                sum(i.injured) as injured, sum(i.detained) as detained,
+                sum(i.abducted) as abducted
+            from rollup_map_cells as i where {w.sql} group by 1, 2 order by 1, 2
+        """  # noqa: S608
+        params = [cell, cell, cell, cell, *w.params]
+    elif level == "grid":
         w.add("i.lat is not null and i.lon is not null")
         sql = f"""
             select (floor(i.lat / ?) + 0.5) * ? as cell_lat, (floor(i.lon / ?) + 0.5) * ? as cell_lon, {sums}
