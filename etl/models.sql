@@ -782,7 +782,7 @@ order by facet, value;
 -- notifications_by_state without the facts: counts per State from rollup_notifications, and
 -- the two medians (delay of a first notification to the State, days to an answer) exact in
 -- two steps. Each State's values of each measure, in order, are cut into 16 bins by rank
--- (every value of a bin is <= every value of the next): narrow around the State's median,
+-- (every value of a bin is < every value of the next): narrow around the State's median,
 -- wider towards the ends (r2589_rank_bin). rollup_notifications counts the values of each
 -- bin per group, so the selected counts give the bin holding each middle rank and the rank
 -- within it; rollup_notification_values holds the values, stored bin first, so that only the
@@ -808,32 +808,43 @@ create or replace macro r2589_rank_bin(r, n) as
         else 9 + r2589_rank_steps(2 * r - 1 - n, n)
     end;
 
--- Rows: notifications sent before 9999-12-31 (the metrics' bound when there is no as-of
--- date); answered = answer received before it.
-create or replace temp table notification_bins as
-select
-    recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
-    first_to_state,
-    delay_hours,
-    answer_days,
-    coalesce(answer_received_on < date '9999-12-31', false) as answered,
-    case when has_delay then r2589_rank_bin(row_number() over by_delay, count(*) over delays) end
-        as delay_bin,
-    case when has_answer then r2589_rank_bin(row_number() over by_answer, count(*) over answers) end
-        as answer_bin
-from (
+-- One row per value whose median is published: the delay of a first notification to the
+-- State (delay_hours), the days to an answer of an answered one (answer_days); notifications
+-- sent before 9999-12-31 (the metrics' bound when there is no as-of date), answered = answer
+-- received before it. With the value's bin among the State's values of that measure: the bin
+-- of the first rank the value holds (equal values share a bin; ranked on the distinct values,
+-- which is far cheaper than a window over every row).
+create or replace temp table notification_values as
+with
+vals as (
     select
-        *,
-        first_to_state and delay_hours is not null as has_delay,
-        coalesce(answer_received_on < date '9999-12-31', false) and answer_days is not null as has_answer
+        'delay_hours' as measure, recipient_state, delay_hours as value,
+        mission_code, host_state, is_pko, year, month, act_type, verified
     from fact_notifications
-    where sent_at < date '9999-12-31'
+    where sent_at < date '9999-12-31' and first_to_state and delay_hours is not null
+    union all
+    select
+        'answer_days' as measure, recipient_state, answer_days as value,
+        mission_code, host_state, is_pko, year, month, act_type, verified
+    from fact_notifications
+    where sent_at < date '9999-12-31' and answer_received_on < date '9999-12-31'
+        and answer_days is not null
+),
+value_bins as (
+    select
+        measure, recipient_state, value,
+        r2589_rank_bin(
+            sum(count(*)) over (partition by measure, recipient_state order by value)
+                - count(*) + 1,
+            sum(count(*)) over (partition by measure, recipient_state)
+        ) as bin
+    from vals
+    group by measure, recipient_state, value
 )
-window
-    delays as (partition by recipient_state, has_delay),
-    by_delay as (delays order by delay_hours),
-    answers as (partition by recipient_state, has_answer),
-    by_answer as (answers order by answer_days);
+select v.*, b.bin
+from vals as v
+join value_bins as b
+    on b.measure = v.measure and b.recipient_state = v.recipient_state and b.value = v.value;
 
 -- Grain: recipient_state x mission_code x host_state x is_pko x year x month x act_type x
 -- verified: notifications, answered, incidents_notified (first notification of an incident to
@@ -841,70 +852,112 @@ window
 -- notifications whose delay (delay_bin_NN) and the answered ones whose days to an answer
 -- (answer_bin_NN) fall in that bin of the State.
 create or replace table rollup_notifications as
-select
-    recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
-    count(*) as notifications,
-    count(*) filter (where answered) as answered,
-    count(*) filter (where first_to_state) as incidents_notified,
-    count(*) filter (where first_to_state and delay_hours <= 24) as notified_24h,
-    count(*) filter (where delay_bin = 1) as delay_bin_01,
-    count(*) filter (where delay_bin = 2) as delay_bin_02,
-    count(*) filter (where delay_bin = 3) as delay_bin_03,
-    count(*) filter (where delay_bin = 4) as delay_bin_04,
-    count(*) filter (where delay_bin = 5) as delay_bin_05,
-    count(*) filter (where delay_bin = 6) as delay_bin_06,
-    count(*) filter (where delay_bin = 7) as delay_bin_07,
-    count(*) filter (where delay_bin = 8) as delay_bin_08,
-    count(*) filter (where delay_bin = 9) as delay_bin_09,
-    count(*) filter (where delay_bin = 10) as delay_bin_10,
-    count(*) filter (where delay_bin = 11) as delay_bin_11,
-    count(*) filter (where delay_bin = 12) as delay_bin_12,
-    count(*) filter (where delay_bin = 13) as delay_bin_13,
-    count(*) filter (where delay_bin = 14) as delay_bin_14,
-    count(*) filter (where delay_bin = 15) as delay_bin_15,
-    count(*) filter (where delay_bin = 16) as delay_bin_16,
-    count(*) filter (where answer_bin = 1) as answer_bin_01,
-    count(*) filter (where answer_bin = 2) as answer_bin_02,
-    count(*) filter (where answer_bin = 3) as answer_bin_03,
-    count(*) filter (where answer_bin = 4) as answer_bin_04,
-    count(*) filter (where answer_bin = 5) as answer_bin_05,
-    count(*) filter (where answer_bin = 6) as answer_bin_06,
-    count(*) filter (where answer_bin = 7) as answer_bin_07,
-    count(*) filter (where answer_bin = 8) as answer_bin_08,
-    count(*) filter (where answer_bin = 9) as answer_bin_09,
-    count(*) filter (where answer_bin = 10) as answer_bin_10,
-    count(*) filter (where answer_bin = 11) as answer_bin_11,
-    count(*) filter (where answer_bin = 12) as answer_bin_12,
-    count(*) filter (where answer_bin = 13) as answer_bin_13,
-    count(*) filter (where answer_bin = 14) as answer_bin_14,
-    count(*) filter (where answer_bin = 15) as answer_bin_15,
-    count(*) filter (where answer_bin = 16) as answer_bin_16
-from notification_bins
-group by all;
-
--- Grain: bin x measure (delay_hours | answer_days) x recipient_state x value x the grain of
--- rollup_notifications, with n = notifications with that value (a value may sit in two
--- adjacent bins when a bin boundary falls among equal values). Stored in bin order.
-create or replace table rollup_notification_values as
-with vals as (
+with
+counts as (
     select
-        delay_bin as bin, 'delay_hours' as measure, recipient_state, delay_hours as value,
-        mission_code, host_state, is_pko, year, month, act_type, verified
-    from notification_bins
-    where delay_bin is not null
-    union all
+        recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
+        count(*) as notifications,
+        count(*) filter (where answer_received_on < date '9999-12-31') as answered,
+        count(*) filter (where first_to_state) as incidents_notified,
+        count(*) filter (where first_to_state and delay_hours <= 24) as notified_24h
+    from fact_notifications
+    where sent_at < date '9999-12-31'
+    group by all
+),
+bins as (
     select
-        answer_bin as bin, 'answer_days' as measure, recipient_state, answer_days as value,
-        mission_code, host_state, is_pko, year, month, act_type, verified
-    from notification_bins
-    where answer_bin is not null
+        recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
+        count(*) filter (where measure = 'delay_hours' and bin = 1) as delay_bin_01,
+        count(*) filter (where measure = 'delay_hours' and bin = 2) as delay_bin_02,
+        count(*) filter (where measure = 'delay_hours' and bin = 3) as delay_bin_03,
+        count(*) filter (where measure = 'delay_hours' and bin = 4) as delay_bin_04,
+        count(*) filter (where measure = 'delay_hours' and bin = 5) as delay_bin_05,
+        count(*) filter (where measure = 'delay_hours' and bin = 6) as delay_bin_06,
+        count(*) filter (where measure = 'delay_hours' and bin = 7) as delay_bin_07,
+        count(*) filter (where measure = 'delay_hours' and bin = 8) as delay_bin_08,
+        count(*) filter (where measure = 'delay_hours' and bin = 9) as delay_bin_09,
+        count(*) filter (where measure = 'delay_hours' and bin = 10) as delay_bin_10,
+        count(*) filter (where measure = 'delay_hours' and bin = 11) as delay_bin_11,
+        count(*) filter (where measure = 'delay_hours' and bin = 12) as delay_bin_12,
+        count(*) filter (where measure = 'delay_hours' and bin = 13) as delay_bin_13,
+        count(*) filter (where measure = 'delay_hours' and bin = 14) as delay_bin_14,
+        count(*) filter (where measure = 'delay_hours' and bin = 15) as delay_bin_15,
+        count(*) filter (where measure = 'delay_hours' and bin = 16) as delay_bin_16,
+        count(*) filter (where measure = 'answer_days' and bin = 1) as answer_bin_01,
+        count(*) filter (where measure = 'answer_days' and bin = 2) as answer_bin_02,
+        count(*) filter (where measure = 'answer_days' and bin = 3) as answer_bin_03,
+        count(*) filter (where measure = 'answer_days' and bin = 4) as answer_bin_04,
+        count(*) filter (where measure = 'answer_days' and bin = 5) as answer_bin_05,
+        count(*) filter (where measure = 'answer_days' and bin = 6) as answer_bin_06,
+        count(*) filter (where measure = 'answer_days' and bin = 7) as answer_bin_07,
+        count(*) filter (where measure = 'answer_days' and bin = 8) as answer_bin_08,
+        count(*) filter (where measure = 'answer_days' and bin = 9) as answer_bin_09,
+        count(*) filter (where measure = 'answer_days' and bin = 10) as answer_bin_10,
+        count(*) filter (where measure = 'answer_days' and bin = 11) as answer_bin_11,
+        count(*) filter (where measure = 'answer_days' and bin = 12) as answer_bin_12,
+        count(*) filter (where measure = 'answer_days' and bin = 13) as answer_bin_13,
+        count(*) filter (where measure = 'answer_days' and bin = 14) as answer_bin_14,
+        count(*) filter (where measure = 'answer_days' and bin = 15) as answer_bin_15,
+        count(*) filter (where measure = 'answer_days' and bin = 16) as answer_bin_16
+    from notification_values
+    group by all
 )
-select *, count(*) as n
-from vals
-group by all
+select
+    c.*,
+    coalesce(b.delay_bin_01, 0) as delay_bin_01,
+    coalesce(b.delay_bin_02, 0) as delay_bin_02,
+    coalesce(b.delay_bin_03, 0) as delay_bin_03,
+    coalesce(b.delay_bin_04, 0) as delay_bin_04,
+    coalesce(b.delay_bin_05, 0) as delay_bin_05,
+    coalesce(b.delay_bin_06, 0) as delay_bin_06,
+    coalesce(b.delay_bin_07, 0) as delay_bin_07,
+    coalesce(b.delay_bin_08, 0) as delay_bin_08,
+    coalesce(b.delay_bin_09, 0) as delay_bin_09,
+    coalesce(b.delay_bin_10, 0) as delay_bin_10,
+    coalesce(b.delay_bin_11, 0) as delay_bin_11,
+    coalesce(b.delay_bin_12, 0) as delay_bin_12,
+    coalesce(b.delay_bin_13, 0) as delay_bin_13,
+    coalesce(b.delay_bin_14, 0) as delay_bin_14,
+    coalesce(b.delay_bin_15, 0) as delay_bin_15,
+    coalesce(b.delay_bin_16, 0) as delay_bin_16,
+    coalesce(b.answer_bin_01, 0) as answer_bin_01,
+    coalesce(b.answer_bin_02, 0) as answer_bin_02,
+    coalesce(b.answer_bin_03, 0) as answer_bin_03,
+    coalesce(b.answer_bin_04, 0) as answer_bin_04,
+    coalesce(b.answer_bin_05, 0) as answer_bin_05,
+    coalesce(b.answer_bin_06, 0) as answer_bin_06,
+    coalesce(b.answer_bin_07, 0) as answer_bin_07,
+    coalesce(b.answer_bin_08, 0) as answer_bin_08,
+    coalesce(b.answer_bin_09, 0) as answer_bin_09,
+    coalesce(b.answer_bin_10, 0) as answer_bin_10,
+    coalesce(b.answer_bin_11, 0) as answer_bin_11,
+    coalesce(b.answer_bin_12, 0) as answer_bin_12,
+    coalesce(b.answer_bin_13, 0) as answer_bin_13,
+    coalesce(b.answer_bin_14, 0) as answer_bin_14,
+    coalesce(b.answer_bin_15, 0) as answer_bin_15,
+    coalesce(b.answer_bin_16, 0) as answer_bin_16
+from counts as c
+left join bins as b
+    on b.recipient_state is not distinct from c.recipient_state
+    and b.mission_code is not distinct from c.mission_code
+    and b.host_state is not distinct from c.host_state
+    and b.is_pko is not distinct from c.is_pko
+    and b.year is not distinct from c.year
+    and b.month is not distinct from c.month
+    and b.act_type is not distinct from c.act_type
+    and b.verified is not distinct from c.verified;
+
+-- Grain: one row per value of notification_values: bin, measure, recipient_state, value and
+-- the columns the filters read (mission_code, host_state, is_pko, month, act_type, verified).
+-- Stored in bin order, then by measure, State and value.
+create or replace table rollup_notification_values as
+select
+    bin, measure, recipient_state, value,
+    mission_code, host_state, is_pko, month, act_type, verified
+from notification_values
 order by bin, measure, recipient_state, value;
 
-drop table notification_bins;
+drop table notification_values;
 
 -- ---------------------------------------------------------------- rollup_map_cells
 -- Grain: 1-degree cell (cell_lat = floor(lat), cell_lon = floor(lon): the south-west corner)

@@ -1588,7 +1588,7 @@ def _notifications_rollup(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
             with wanted as (select unnest(?::struct(
                 measure varchar, state varchar, bin bigint, rank bigint)[], recursive := true)),
             slice as (
-                select v.measure, v.recipient_state as state, v.bin, v.value, sum(v.n) as n
+                select v.measure, v.recipient_state as state, v.bin, v.value, count(*) as n
                 from rollup_notification_values as v
                 semi join wanted as k
                     on k.measure = v.measure and k.state = v.recipient_state and k.bin = v.bin
