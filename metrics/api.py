@@ -1512,7 +1512,7 @@ def _notification_scope(scope: Scope, state_col: str, mission_col: str) -> tuple
 
 
 # Bins per State and measure in rollup_notifications / rollup_notification_values (etl/models.sql)
-NOTIFICATION_BINS = 16
+_NOTIFICATION_BINS = 16
 _NOTIFICATION_MEDIANS = {"delay_hours": "delay_bin", "answer_days": "answer_bin"}
 _NOTIFICATION_COUNTS = ("notifications", "answered", "incidents_notified", "notified_24h")
 
@@ -1558,7 +1558,7 @@ def _notifications_rollup(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
     then read from rollup_notification_values, stored bin first."""
     w = incident_where(f, "r", rollup=True)
     w.add_pred(_notification_scope(scope, "r.recipient_state", "r.mission_code"))
-    bins = range(1, NOTIFICATION_BINS + 1)
+    bins = range(1, _NOTIFICATION_BINS + 1)
     bin_cols = [f"{p}_{j:02d}" for p in _NOTIFICATION_MEDIANS.values() for j in bins]
     sums = ", ".join(f"sum(r.{c}) as {c}" for c in (*_NOTIFICATION_COUNTS, *bin_cols))
     sql = f"""
@@ -1636,8 +1636,9 @@ def _notifications_rollup(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
 def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
     """Para 8, per recipient State: notifications sent, answered (on or before the as-of date),
     answer_rate, no_answer, median_answer_days, incidents notified, notified_24h_share and
-    median_delay_hours (first notification of each incident to that State). One scan of
-    fact_notifications."""
+    median_delay_hours (first notification of each incident to that State). Whole months with
+    no past as-of date and no victim-list filter read rollup_notifications (medians exact, from
+    rollup_notification_values); other selections one scan of fact_notifications."""
     f, scope = _check_filters(filters), _check_scope(scope)
     if _notifications_fit_rollup(f):
         df = _notifications_rollup(con, f, scope)
@@ -2019,7 +2020,9 @@ def map_aggregates(
     """Incident counts per map area, allowed for every role. level='grid': square cells of
     `cell_deg` degrees (cell centre lat/lon); level='admin_area': per host State x admin area
     (admin area withheld where the policy says so). Columns: keys (cell_lat, cell_lon = cell
-    centre; or host_state, admin_area), incidents, killed, injured, detained, abducted."""
+    centre; or host_state, admin_area), incidents, killed, injured, detained, abducted.
+    1-degree cells of whole months read rollup_map_cells when the selection fits the rollups
+    (no past as-of date, no victim-list filter, scope on mission / host State)."""
     f, scope = _check_filters(filters), _check_scope(scope)
     if level not in ("grid", "admin_area"):
         raise ValueError("level must be 'grid' or 'admin_area'")
