@@ -819,13 +819,13 @@ with
 vals as (
     select
         'delay_hours' as measure, recipient_state, delay_hours as value,
-        mission_code, host_state, is_pko, year, month, act_type, verified
+        mission_code, host_state, is_pko, year, month, verified
     from fact_notifications
     where sent_at < date '9999-12-31' and first_to_state and delay_hours is not null
     union all
     select
         'answer_days' as measure, recipient_state, answer_days as value,
-        mission_code, host_state, is_pko, year, month, act_type, verified
+        mission_code, host_state, is_pko, year, month, verified
     from fact_notifications
     where sent_at < date '9999-12-31' and answer_received_on < date '9999-12-31'
         and answer_days is not null
@@ -846,16 +846,17 @@ from vals as v
 join value_bins as b
     on b.measure = v.measure and b.recipient_state = v.recipient_state and b.value = v.value;
 
--- Grain: recipient_state x mission_code x host_state x is_pko x year x month x act_type x
--- verified: notifications, answered, incidents_notified (first notification of an incident to
--- the State), notified_24h (of those, sent within 24 hours), and per bin the first
--- notifications whose delay (delay_bin_NN) and the answered ones whose days to an answer
--- (answer_bin_NN) fall in that bin of the State.
+-- Grain: recipient_state x mission_code x host_state x is_pko x year x month x verified (no
+-- act type: a quarter of the rows; selections by act type read the facts): notifications,
+-- answered, incidents_notified (first notification of an incident to the State),
+-- notified_24h (of those, sent within 24 hours), and per bin the first notifications whose
+-- delay (delay_bin_NN) and the answered ones whose days to an answer (answer_bin_NN) fall in
+-- that bin of the State.
 create or replace table rollup_notifications as
 with
 counts as (
     select
-        recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
+        recipient_state, mission_code, host_state, is_pko, year, month, verified,
         count(*) as notifications,
         count(*) filter (where answer_received_on < date '9999-12-31') as answered,
         count(*) filter (where first_to_state) as incidents_notified,
@@ -866,7 +867,7 @@ counts as (
 ),
 bins as (
     select
-        recipient_state, mission_code, host_state, is_pko, year, month, act_type, verified,
+        recipient_state, mission_code, host_state, is_pko, year, month, verified,
         count(*) filter (where measure = 'delay_hours' and bin = 1) as delay_bin_01,
         count(*) filter (where measure = 'delay_hours' and bin = 2) as delay_bin_02,
         count(*) filter (where measure = 'delay_hours' and bin = 3) as delay_bin_03,
@@ -944,16 +945,15 @@ left join bins as b
     and b.is_pko is not distinct from c.is_pko
     and b.year is not distinct from c.year
     and b.month is not distinct from c.month
-    and b.act_type is not distinct from c.act_type
     and b.verified is not distinct from c.verified;
 
 -- Grain: one row per value of notification_values: bin, measure, recipient_state, value and
--- the columns the filters read (mission_code, host_state, is_pko, month, act_type, verified).
+-- the columns the filters read (mission_code, host_state, is_pko, month, verified).
 -- Stored in bin order, then by measure, State and value.
 create or replace table rollup_notification_values as
 select
     bin, measure, recipient_state, value,
-    mission_code, host_state, is_pko, month, act_type, verified
+    mission_code, host_state, is_pko, month, verified
 from notification_values
 order by bin, measure, recipient_state, value;
 

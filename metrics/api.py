@@ -1518,12 +1518,12 @@ _NOTIFICATION_COUNTS = ("notifications", "answered", "incidents_notified", "noti
 
 
 def _notifications_fit_rollup(f: Filters) -> bool:
-    """rollup_notifications answers whole months with no past as-of date and no victim-list
-    filter; every scope fits (its predicates are on recipient State and mission)."""
+    """rollup_notifications answers whole months with no past as-of date, no act type and no
+    victim-list filter; every scope fits (its predicates are on recipient State and mission)."""
     return (
         f.as_of is None
         and f.month_aligned
-        and not (f.nationalities or f.personnel_types or f.genders)
+        and not (f.act_types or f.nationalities or f.personnel_types or f.genders)
     )
 
 
@@ -1637,8 +1637,8 @@ def notifications_by_state(con: Con, filters: Filters | None, scope: Scope) -> p
     """Para 8, per recipient State: notifications sent, answered (on or before the as-of date),
     answer_rate, no_answer, median_answer_days, incidents notified, notified_24h_share and
     median_delay_hours (first notification of each incident to that State). Whole months with
-    no past as-of date and no victim-list filter read rollup_notifications (medians exact, from
-    rollup_notification_values); other selections one scan of fact_notifications."""
+    no past as-of date, act type or victim-list filter read rollup_notifications (medians
+    exact, from rollup_notification_values); other selections one scan of fact_notifications."""
     f, scope = _check_filters(filters), _check_scope(scope)
     if _notifications_fit_rollup(f):
         df = _notifications_rollup(con, f, scope)
