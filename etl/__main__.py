@@ -1,4 +1,4 @@
-"""Command line: python -m etl load|demo|status.
+"""Command line: python -m etl load|demo|status|models.
 
 Exit codes: 0 loaded (or nothing to do), 1 rejected (report written, database unchanged),
 2 usage error.
@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
     ps = sub.add_parser("status", help="list loads (batches) and register snapshots")
     ps.add_argument("--db", type=Path, help=db_help)
+
+    pm = sub.add_parser(
+        "models", help="rebuild the model tables if they predate this version of etl/models.sql"
+    )
+    pm.add_argument("--db", type=Path, help=db_help)
     return p
 
 
@@ -139,9 +144,27 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models(args: argparse.Namespace) -> int:
+    from etl.models import models_sha, rebuild_models
+
+    db = args.db or default_db_path()
+    if not db.exists():
+        print(f"no database at {db}", file=sys.stderr)
+        return 1
+    try:
+        rebuilt = rebuild_models(db)
+    except (RuntimeError, OSError, duckdb.Error) as e:
+        print(f"model rebuild failed, database unchanged: {e}", file=sys.stderr)
+        return 1
+    state = "rebuilt" if rebuilt else "already current"
+    print(f"models {state} in {db} (models.sql {models_sha()})", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"load": _load, "demo": _demo, "status": _status}[args.command](args)
+    commands = {"load": _load, "demo": _demo, "status": _status, "models": _models}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import duckdb
 import streamlit as st
 
 from access.scope import Scope
-from etl.db import connect_read, default_db_path
+from etl.db import ATTACHED, connect_current, default_db_path
 
 CACHE_TTL_S = 3600
 CACHE_MAX_ENTRIES = 2000
@@ -35,12 +35,17 @@ def db_identity(path: str | os.PathLike | None = None) -> tuple[str, int, int]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _connection(path: str, inode: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    return connect_read(path)
+    # connect_current, not connect_read: DuckDB keeps one instance per path and process, so
+    # while this process holds a connection to the file a load has since replaced, a plain
+    # connect on the same path would return the old file (etl.db.connect_current).
+    return connect_current(path)
 
 
 def cursor(identity: tuple[str, int, int] | None = None) -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the cached read-only connection (one per call: thread-safe)."""
-    return _connection(*(identity or db_identity())).cursor()
+    cur = _connection(*(identity or db_identity())).cursor()
+    cur.execute(f"use {ATTACHED}")  # cursors do not inherit USE
+    return cur
 
 
 def _freeze(value: Any) -> Any:

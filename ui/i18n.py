@@ -42,6 +42,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.scope": "Signed in as",
         "banner.demo": "Demonstration data. The incidents, cases and justice outcomes shown are synthetic and do not describe real events.",
         "banner.no_db": "Building the demonstration database (first start, about a minute)…",
+        "banner.models_rebuild": "Updating the database's summary tables to this version of "
+        "the dashboard (once; about a minute for a large database)…",
+        "banner.models_failed": "The database {db} was built by an older version of the "
+        "dashboard and its summary tables could not be updated ({error}). Run "
+        "`python -m etl models --db {db}` where the file is writable.",
         "banner.aggregates_only": "Briefing view: aggregate figures only.",
         # filters
         "filters.title": "Filters",
@@ -411,6 +416,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.scope": "Connecté en tant que",
         "banner.demo": "Données de démonstration. Les incidents, dossiers et décisions de justice affichés sont fictifs et ne décrivent pas des faits réels.",
         "banner.no_db": "Création de la base de démonstration (premier démarrage, environ une minute)…",
+        "banner.models_rebuild": "Mise à jour des tables de synthèse de la base pour cette "
+        "version du tableau de bord (une seule fois ; environ une minute pour une grande base)…",
+        "banner.models_failed": "La base {db} a été créée par une version antérieure du tableau "
+        "de bord et ses tables de synthèse n’ont pas pu être mises à jour ({error}). Exécutez "
+        "`python -m etl models --db {db}` là où le fichier est modifiable.",
         "banner.aggregates_only": "Vue de synthèse : chiffres agrégés uniquement.",
         "filters.title": "Filtres",
         "filters.period": "Période de l’incident",

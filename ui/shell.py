@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -71,15 +72,38 @@ def _build_demo_once(path: str) -> str:
     return path
 
 
-def ensure_database(lang: str) -> None:
+@st.cache_resource(show_spinner=False)
+def _models_current(path: str, inode: int, mtime_ns: int) -> bool:
+    """Were this database file's model tables built from this etl/models.sql? (once per file
+    version: a load or a rebuild replaces the file, which changes its inode)"""
+    from etl.models import models_current
     from ui import data
 
-    if data.database_exists():
-        return
-    from etl.db import default_db_path
+    return models_current(data.cursor((path, inode, mtime_ns)))
 
-    with st.spinner(t("banner.no_db", lang)):
-        _build_demo_once(str(default_db_path()))
+
+def ensure_database(lang: str) -> None:
+    """The demo database on first start; on a database whose model tables predate this version
+    of the code (built by an older checkout), rebuild them first, all or nothing."""
+    from ui import data
+
+    if not data.database_exists():
+        from etl.db import default_db_path
+
+        with st.spinner(t("banner.no_db", lang)):
+            _build_demo_once(str(default_db_path()))
+        return
+    identity = data.db_identity()
+    if _models_current(*identity):
+        return
+    from etl.models import rebuild_models
+
+    with st.spinner(t("banner.models_rebuild", lang)):
+        try:
+            rebuild_models(Path(identity[0]))
+        except Exception as exc:  # noqa: BLE001 - shown to the reader, who can act on it
+            st.error(t("banner.models_failed", lang, db=identity[0], error=str(exc)))
+            st.stop()
 
 
 # ---------------------------------------------------------------------------- page context
