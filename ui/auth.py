@@ -277,6 +277,36 @@ def _render_sign_in(problem: str | None, page_key: str | None = None) -> None:
     warm_up_in_background()
     # last, so the browser draws the form before it loads the component that shows the link
     _language_link()
+    _prefetch_first_screen()
+
+
+_PREFETCH_JS = """<script>
+(function () {
+  const names = %s;
+  const main = [...document.querySelectorAll('script[type="module"][src]')]
+    .find((s) => /\\/static\\/js\\/index\\./.test(s.src));
+  if (!main || window.__r2589_prefetched) return;
+  window.__r2589_prefetched = true;
+  const go = () => names.forEach((n) => import(new URL(n, main.src).href).catch(() => {}));
+  (window.requestIdleCallback || ((f) => setTimeout(f, 300)))(go, { timeout: 1500 });
+})();
+</script>"""
+
+
+FIRST_SCREEN_CHUNKS = (
+    "DataFrame", "Metric", "ButtonGroup", "DateInput", "Multiselect", "Checkbox", "Button",
+    "DownloadButton", "PageLink",
+)
+
+
+def _prefetch_first_screen() -> None:
+    import json
+    from pathlib import Path
+
+    js = Path(st.__file__).parent / "static" / "static" / "js"
+    names = sorted(p.name for stem in FIRST_SCREEN_CHUNKS for p in js.glob(f"{stem}.*.js"))
+    if names:
+        st.html(_PREFETCH_JS % json.dumps(names), unsafe_allow_javascript=True)
 
 
 def _sign_in_body(problem: str | None, page_key: str | None = None) -> None:

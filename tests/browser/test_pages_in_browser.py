@@ -156,3 +156,26 @@ def test_sign_in_screen_links_to_the_other_language_keeping_the_address(page: Pa
     )
     assert "mission=MINUSCA" in page.url
     expect(page.get_by_role("link", name="English")).to_be_visible()
+
+
+def test_sign_in_screen_fetches_the_first_screens_code_while_the_reader_types(
+    page: Page, app_server
+):
+    """While the sign-in form is on screen, the browser fetches (same origin only) the code of
+    the widgets the first page after sign-in draws (ui.auth.FIRST_SCREEN_CHUNKS), so the
+    Overview's tiles and tables no longer wait for it after the click."""
+    from ui.auth import FIRST_SCREEN_CHUNKS
+
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{app_server}/overview")
+    page.locator('[data-testid="stForm"] input[type="password"]').wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some((r) => /\\/static\\/js\\/DataFrame\\.[^/]*\\.js$/.test(r.name))",
+        timeout=15_000,
+    )
+    names = {u.rsplit("/", 1)[-1].split(".")[0] for u in requested if "/static/js/" in u}
+    assert set(FIRST_SCREEN_CHUNKS) <= names
+    assert all(u.startswith(app_server) for u in requested if "/static/js/" in u)
+    assert_no_exception(page)
