@@ -294,6 +294,7 @@ def main(argv=None) -> int:
     p.add_argument("--models", action="store_true", help="rebuild the models of --db first")
     p.add_argument("--repeat", type=int, default=21)
     p.add_argument("--no-pandas", action="store_true")
+    p.add_argument("--out", help="write the JSON report here (default: next to the databases)")
     args = p.parse_args(argv)
     report = []
     if args.db:
@@ -322,6 +323,8 @@ def main(argv=None) -> int:
         print(f"{db}:", flush=True)
         report.append(run(db, n, args.repeat, not args.no_pandas) | {"build": info})
     out = Path(args.db).with_suffix(".bench.json") if args.db else Path(args.dir) / "bench.json"
+    if args.out:
+        out = Path(args.out)
     out.write_text(json.dumps(report, indent=1, default=str))
     print(f"wrote {out}")
     return 0

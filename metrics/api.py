@@ -35,6 +35,7 @@ from metrics.filters import (
     TRACKING_INCIDENT_TYPE,
     Filters,
     Where,
+    _is_in,
     check_dims,
     incident_where,
     person_where,
@@ -624,7 +625,7 @@ def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | Non
 
 
 def _kpis_rollup(
-    con: Con, f: Filters, scope: Scope, by, facet=None, split=None, needed=None
+    con: Con, f: Filters, scope: Scope, by, facet=None, split=None, needed=None, columns=None
 ) -> pd.DataFrame:
     """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
     combined here (selected incident types summed; every type feeds malicious_share). Valid
@@ -633,6 +634,7 @@ def _kpis_rollup(
     `split` (a 1st of a month), `by` may hold the pseudo-dimension `since_split`: whether the
     month is on or after it (two adjacent periods in one scan). With `needed` (KPI columns),
     only the sums those are made of are computed, and only they are returned (with the keys).
+    With `columns` instead, every sum is computed and only those columns are returned.
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
@@ -666,6 +668,12 @@ def _kpis_rollup(
     if split is not None:
         dim["since_split"] = "k.month >= ?::date"
         key_params = [split]
+    # Rows are split by incident type only when a column needs the types left out of the
+    # selection (malicious_share and killed_all_types read every type's killed); otherwise the
+    # selected types are filtered in SQL and each result row is a group.
+    per_type = needed is None or any(c in ("malicious_share", "killed_all_types") for c in needed)
+    if not per_type and f.incident_types:
+        _is_in(w, "k.incident_type", f.incident_types)
     keys = "".join(f"{dim[d]} as {d}, " for d in by)
     fetched = KPI_ROLLUP_SUMS if needed is None else _rollup_inputs(needed)
     sums = ", ".join(f"sum(k.{c}) as {c}" for c in fetched)
@@ -674,20 +682,38 @@ def _kpis_rollup(
         # with nothing selected are dropped whatever was fetched
         sums += f", sum({' + '.join(f'k.{c}' for c in KPI_ROLLUP_SUMS)}) as any_count"
     # ordered by the group keys (as the result is): each group's rows are contiguous
-    order = "".join(f"{d} nulls last, " for d in by)
-    sql = f"""
-        select {keys} k.incident_type, {sums} from {table} as k where {w.sql}
-        group by all order by {order} k.incident_type
-    """  # noqa: S608
-    raw = _q(con, sql, [*key_params, *w.params])
-    counts = np.zeros((len(raw), len(KPI_ROLLUP_SUMS)), dtype="int64")
-    counts[:, [KPI_ROLLUP_SUMS.index(c) for c in fetched]] = raw[list(fetched)].to_numpy(
-        dtype="float64", na_value=0
+    order = ", ".join(
+        [*(f"{d} nulls last" for d in by), *(["k.incident_type"] if per_type else [])]
     )
-    itype = raw["incident_type"].to_numpy(dtype=object)
+    sql = f"""
+        select {keys} {"k.incident_type, " if per_type else ""} {sums}
+        from {table} as k where {w.sql}
+        group by all {"order by " + order if by else ""}
+    """  # noqa: S608
+    params = [*key_params, *w.params]
+    if by:
+        raw = _q(con, sql, params)
+        data = {c: raw[c].to_numpy(dtype="float64", na_value=0) for c in fetched}
+        if needed is not None:
+            data["any_count"] = raw["any_count"].to_numpy(dtype="float64", na_value=0)
+        if per_type:
+            data["incident_type"] = raw["incident_type"].to_numpy(dtype=object)
+    else:
+        # no keys: plain arrays (a few rows, one per incident type), no DataFrame
+        raw = None
+        data = {c: np.ma.filled(v, 0) for c, v in con.execute(sql, params).fetchnumpy().items()}
+    n = len(data[fetched[0]])
+    counts = np.zeros((n, len(KPI_ROLLUP_SUMS)), dtype="int64")
+    for c in fetched:
+        counts[:, KPI_ROLLUP_SUMS.index(c)] = data[c]
     col = {c: i for i, c in enumerate(KPI_ROLLUP_SUMS)}
-    sel = np.isin(itype, list(f.incident_types)) if f.incident_types else np.ones(len(raw), bool)
-    picked = counts * sel[:, None]
+    if per_type:
+        itype = data["incident_type"]
+        sel = np.isin(itype, list(f.incident_types)) if f.incident_types else np.ones(n, bool)
+        picked = counts * sel[:, None]
+        malicious = itype == TRACKING_INCIDENT_TYPE
+    else:  # only selected types were read
+        sel, picked, malicious = np.ones(n, bool), counts, np.zeros(n, bool)
     killed = counts[:, col["killed"]]
     derived = {
         **{
@@ -701,14 +727,14 @@ def _kpis_rollup(
         "unknown_gender": picked[:, col["killed_unknown"]] + picked[:, col["harmed_unknown"]],
         "killed_unknown_gender": picked[:, col["killed_unknown"]],
         "register_all": killed,
-        "register_malicious": killed * (itype == TRACKING_INCIDENT_TYPE),
+        "register_malicious": killed * malicious,
         **{c: picked[:, col[c]] for c in (*INCIDENT_COUNTS, *CASE_COUNTS)},
     }
     values = np.column_stack([derived[c] for c in ALL_COUNTS])
     if by:
         # one row per group: sum the incident types of each group (contiguous runs of rows)
         starts = np.ones(len(raw), dtype=bool)
-        if len(raw) > 1:
+        if len(raw) > 1 and per_type:
             same = np.ones(len(raw) - 1, dtype=bool)
             for d in by:
                 codes = pd.factorize(raw[d])[0]  # nulls share the code -1
@@ -750,19 +776,22 @@ def _kpis_rollup(
     out["killed_all_types"] = out["register_all"]
     if needed is not None:
         out = {c: out[c] for c in (*by, *needed)}
+    elif columns is not None:
+        out = {c: out[c] for c in (*by, *columns)}
     return pd.DataFrame(out)
 
 
-def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None) -> pd.DataFrame:
+def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None, columns=None) -> pd.DataFrame:
     """Every KPI by dims. Headline path: one scan of rollup_kpis (_kpis_rollup). Otherwise
     the person, incident and case aggregates are stacked (union all by name) and summed per
     group in one statement. Rates are computed over the sums. `needed`: KPI columns the caller
-    reads (the rollup paths compute only those; the others may be left out)."""
+    reads (the rollup paths compute only those; the others may be left out). `columns`: the
+    KPI columns to return, keys first (the rollup paths build only those)."""
     if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
-        return _kpis_rollup(con, f, scope, by, needed=needed)
+        return _kpis_rollup(con, f, scope, by, needed=needed, columns=columns)
     facet = _kpi_facet(f, scope, by)
     if facet is not None:
-        return _kpis_rollup(con, f, scope, by, facet, needed=needed)
+        return _kpis_rollup(con, f, scope, by, facet, needed=needed, columns=columns)
     psql, pparams = _persons_sql(con, f, scope, by)
     isql, iparams = _incidents_sql(f, scope, by)
     csql, cparams = _cases_sql(f, scope, by)
@@ -816,8 +845,10 @@ def kpis(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame
     its victims).
     """
     f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
-    df = _kpis_raw(con, f, scope, by)
-    return _finish(df[[*by, *KPI_COLUMNS]], scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=by)
+    df = _kpis_raw(con, f, scope, by, columns=KPI_COLUMNS)
+    if list(df.columns) != [*by, *KPI_COLUMNS]:
+        df = df[[*by, *KPI_COLUMNS]]
+    return _finish(df, scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=by)
 
 
 def _period(con: Con, f: Filters) -> tuple[date, date]:
