@@ -336,13 +336,15 @@ def protect_counts(
         "totals": {},  # column -> grand total, or None when it would reveal a hidden cell
         "unsafe_groups": [],
     }
-    if all(pd.api.types.is_numeric_dtype(out[c]) for c in count_columns):
+    dtypes = dict(zip(out.columns, out.dtypes, strict=True))  # one lookup, not one per column
+    if all(pd.api.types.is_numeric_dtype(dtypes[c]) for c in count_columns):
         # numeric columns (the usual case): one conversion, ~15x faster than apply(to_numeric)
         raw = out[count_columns].to_numpy(dtype="float64", na_value=np.nan)
     else:
         raw = out[count_columns].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy()
-    for k, c in enumerate(count_columns):
-        info["totals"][c] = _as_int(np.nansum(raw[:, k]))
+    totals = np.nansum(raw, axis=0) if count_columns else ()
+    for c, total in zip(count_columns, totals, strict=True):
+        info["totals"][c] = _as_int(total)
     if not scope.suppress_small_counts or out.empty or not count_columns:
         out.attrs["disclosure"] = info
         return out

@@ -141,8 +141,10 @@ def _finish(
     df = df.reset_index(drop=True)
     if rows:
         return disclosure.redact(df, scope, "rows")
-    cols = disclosure.visible_columns(scope, list(df.columns))
-    df = df[[c for c in df.columns if c in cols]]
+    columns = list(df.columns)
+    cols = disclosure.visible_columns(scope, columns)
+    if cols != columns:
+        df = df[[c for c in columns if c in cols]]
     counts = [c for c in count_columns if c in df.columns]
     rates = {
         r: list(nd)
@@ -152,6 +154,12 @@ def _finish(
     if dims is not None:
         dims = [d for d in dims if d in df.columns]
     return disclosure.protect_counts(df, scope, counts, dims=dims, additive=additive, rates=rates)
+
+
+def _columns(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """`df[list(columns)]`, without the copy when `df` has those columns in that order."""
+    columns = list(columns)
+    return df if list(df.columns) == columns else df[columns]
 
 
 def _rows_allowed(scope: Scope, what: str) -> None:
@@ -533,7 +541,17 @@ def _cases_sql(f: Filters, scope: Scope, by) -> tuple[str, list]:
 
 
 # ---------------------------------------------------------------------------- combine
+def _plain_numeric(s: pd.Series) -> bool:
+    """A numpy int, unsigned, float or bool column (no extension or object dtype)."""
+    return isinstance(s.dtype, np.dtype) and s.dtype.kind in "iufb"
+
+
 def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
+    if _plain_numeric(num) and _plain_numeric(den) and num.index.equals(den.index):
+        # the common case in plain arrays (the pandas path below converts each twice)
+        n, d = num.to_numpy(dtype="float64"), den.to_numpy(dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return pd.Series(np.where(d != 0, n / np.where(d != 0, d, 1.0), np.nan), num.index)
     num = pd.to_numeric(num, errors="coerce").astype("float64")
     den = pd.to_numeric(den, errors="coerce").astype("float64")
     return (num / den.where(den != 0)).astype("float64")
@@ -542,7 +560,13 @@ def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
 def _fill_counts(df: pd.DataFrame, columns) -> pd.DataFrame:
     for c in columns:
         if c in df.columns:
-            df[c] = pd.to_numeric(df[c], errors="coerce").fillna(0).astype("int64")
+            s = df[c]
+            if s.dtype == np.dtype("int64"):
+                continue  # already what the conversion below gives
+            if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f":
+                df[c] = np.nan_to_num(s.to_numpy(), nan=0.0).astype("int64")
+                continue
+            df[c] = pd.to_numeric(s, errors="coerce").fillna(0).astype("int64")
     return df
 
 
@@ -741,12 +765,13 @@ def _kpis_rollup(
                 same &= codes[1:] == codes[:-1]
             starts[1:] = ~same
         first = np.flatnonzero(starts)
-        summed = (
-            np.add.reduceat(values, first, axis=0)
-            if len(first)
-            else np.zeros((0, len(ALL_COUNTS)), dtype="int64")
-        )
-        df = raw[list(by)].iloc[first].reset_index(drop=True)
+        if not per_type:  # each row is a group
+            summed = values
+        elif len(first):
+            summed = np.add.reduceat(values, first, axis=0)
+        else:
+            summed = np.zeros((0, len(ALL_COUNTS)), dtype="int64")
+        df = raw[list(by)] if not per_type else raw[list(by)].iloc[first].reset_index(drop=True)
         # a group with nothing selected in any source is not a group (other incident types of
         # the register only feed malicious_share)
         shown = [
@@ -757,8 +782,11 @@ def _kpis_rollup(
         if needed is None:
             keep = (summed[:, shown] != 0).any(axis=1)
         else:
-            anything = raw["any_count"].fillna(0).to_numpy(dtype="int64") * sel
-            keep = np.add.reduceat(anything, first) != 0 if len(first) else np.zeros(0, bool)
+            anything = data["any_count"].astype("int64") * sel
+            if not per_type:
+                keep = anything != 0
+            else:
+                keep = np.add.reduceat(anything, first) != 0 if len(first) else np.zeros(0, bool)
         keep |= tuple(by) == ("since_split",)
         df, summed = df[keep].reset_index(drop=True), summed[keep]
         if df.empty:  # as DuckDB returns an empty result: text keys as object
@@ -845,9 +873,7 @@ def kpis(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame
     its victims).
     """
     f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
-    df = _kpis_raw(con, f, scope, by, columns=KPI_COLUMNS)
-    if list(df.columns) != [*by, *KPI_COLUMNS]:
-        df = df[[*by, *KPI_COLUMNS]]
+    df = _columns(_kpis_raw(con, f, scope, by, columns=KPI_COLUMNS), (*by, *KPI_COLUMNS))
     return _finish(df, scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=by)
 
 
@@ -915,11 +941,17 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
     ):
         # both periods in one scan of rollup_kpis, then each through _finish as kpis() does
         both = _kpis_rollup(
-            con, f.replace(date_from=p_start, date_to=end), scope, ("since_split",), split=start
+            con,
+            f.replace(date_from=p_start, date_to=end),
+            scope,
+            ("since_split",),
+            split=start,
+            columns=KPI_COLUMNS,
         )
+        flags = both["since_split"].to_numpy()
         cur, prev = (
             _finish(
-                _one_row(both[both["since_split"] == flag])[list(KPI_COLUMNS)],
+                _columns(_one_row(both.iloc[np.flatnonzero(flags == flag), 1:]), KPI_COLUMNS),
                 scope,
                 KPI_COUNT_COLUMNS,
                 rates=KPI_RATES,
@@ -1075,10 +1107,17 @@ def series(
         else:
             df["period"] = [pd.Timestamp(m).date() if pd.notna(m) else None for m in df["month"]]
     df = df[df["period"].notna()]
+    counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
+    periods = []
     if len(df):
         start = f.date_from or min(df["period"])
         end = f.upper_date or max(df["period"])
         periods = _period_range(start, end, freq)
+    if periods:
+        df = _series_grid(df, by, periods, measures)
+        df = _fill_counts(df, counts)
+        return _finish(df, scope, counts)
+    if len(df):  # no period in the range: an empty grid, as a merge gives it
         if by:
             groups = df[list(by)].drop_duplicates()
             grid = groups.merge(pd.DataFrame({"period": periods}), how="cross")
@@ -1087,10 +1126,47 @@ def series(
         df = grid.merge(df[["period", *by, *measures]], on=["period", *by], how="left")
     else:
         df = _empty(("period", *by), measures)
-    counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
     df = _fill_counts(df, counts)
     df = _sort(df[["period", *by, *measures]], ("period", *by))
     return _finish(df, scope, counts)
+
+
+def _series_grid(df: pd.DataFrame, by, periods: list[date], measures) -> pd.DataFrame:
+    """Every period x every group of `df` (a group: a combination of `by` values found in any
+    period), sorted by period then group keys (nulls last), with the measures of `df` where it
+    has the row and null elsewhere. Array lookups instead of a cross merge and a left merge."""
+    if by:
+        groups = _sort(df[list(by)].drop_duplicates(), by)
+        # one code per group: the key columns factorized together with the groups' rows first
+        # (nulls are a value of their own, as merge matches them)
+        both = pd.concat([groups, df[list(by)]], ignore_index=True)
+        codes = [pd.factorize(both[d], use_na_sentinel=False)[0] for d in by]
+        flat = np.ravel_multi_index(codes, [int(c.max()) + 1 for c in codes])
+        group_of = pd.Index(flat[: len(groups)]).get_indexer(flat[len(groups) :])
+    else:
+        groups, group_of = None, np.zeros(len(df), dtype=np.intp)
+    n_groups = len(groups) if by else 1
+    position = {p: i for i, p in enumerate(periods)}
+    period_of = np.array([position.get(p, -1) for p in df["period"]], dtype=np.intp)
+    inside = period_of >= 0
+    row = np.full(len(periods) * n_groups, -1, dtype=np.intp)
+    row[period_of[inside] * n_groups + group_of[inside]] = np.flatnonzero(inside)
+    found = row >= 0
+    period = np.empty(len(row), dtype=object)
+    period[:] = [p for p in periods for _ in range(n_groups)]
+    out = {"period": period}
+    if by:
+        tiled = groups.take(np.tile(np.arange(n_groups), len(periods))).reset_index(drop=True)
+        out |= {d: tiled[d] for d in by}
+    for m in measures:
+        values = df[m].to_numpy()
+        if found.all():
+            out[m] = values[row]
+        else:
+            column = np.full(len(row), np.nan)
+            column[found] = values[row[found]]
+            out[m] = column
+    return pd.DataFrame(out)
 
 
 # ---------------------------------------------------------------------------- cases, rows

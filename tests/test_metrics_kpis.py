@@ -240,3 +240,33 @@ def test_as_of_case_counts_equal_the_stage_history_macro_on_every_event_date(con
             )
         )
         assert got == want, day
+
+
+@pytest.mark.parametrize(
+    "incident_types", [("Malicious Act",), (), ("Illness", "To Be Determined")]
+)
+def test_series_holds_every_year_and_mission_with_the_kpis_of_that_group(con, incident_types):
+    f = Filters(date_from="2018-01-01", date_to="2023-12-31", incident_types=incident_types)
+    measures = ("killed", "injured", "cases", "malicious_share")
+    s = metrics.series(con, f, FULL, measures=measures, freq="year", by=("mission",))
+    k = metrics.kpis(con, f, FULL, by=("year", "mission")).set_index(["year", "mission"])
+    missions = sorted(set(s["mission"]))
+    # one row per year x mission, sorted by year then mission
+    assert list(zip(s["period"], s["mission"], strict=True)) == [
+        (date(y, 1, 1), m) for y in range(2018, 2024) for m in missions
+    ]
+    assert set(k.index.get_level_values("mission")) <= set(missions)
+    for row in s.itertuples():
+        key = (row.period.year, row.mission)
+        for m in ("killed", "injured", "cases"):
+            assert getattr(row, m) == (k.loc[key, m] if key in k.index else 0)
+        share = k.loc[key, "malicious_share"] if key in k.index else float("nan")
+        assert (pd.isna(row.malicious_share) and pd.isna(share)) or row.malicious_share == share
+    if "Malicious Act" not in incident_types and incident_types:
+        assert s["injured"].sum() == 0 and s["cases"].sum() == 0  # case tracking: malicious only
+        # killed in 2021 (Illness, MINUSMA) and 2022 (To Be Determined, MINUSCA)
+        killed = s[s["killed"] > 0]
+        assert list(zip(killed["period"], killed["mission"], killed["killed"], strict=True)) == [
+            (date(2021, 1, 1), "MINUSMA", 1),
+            (date(2022, 1, 1), "MINUSCA", 1),
+        ]
