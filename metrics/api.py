@@ -715,7 +715,7 @@ def _kpis_rollup(
         group by all {"order by " + order if by else ""}
     """  # noqa: S608
     params = [*key_params, *w.params]
-    if by:
+    if by and tuple(by) != ("since_split",):
         raw = _q(con, sql, params)
         data = {c: raw[c].to_numpy(dtype="float64", na_value=0) for c in fetched}
         if needed is not None:
@@ -723,9 +723,10 @@ def _kpis_rollup(
         if per_type:
             data["incident_type"] = raw["incident_type"].to_numpy(dtype=object)
     else:
-        # no keys: plain arrays (a few rows, one per incident type), no DataFrame
-        raw = None
+        # no keys, or only the period flag (never null: the period bounds exclude null months):
+        # plain arrays (a few rows, one per incident type and flag), no DataFrame
         data = {c: np.ma.filled(v, 0) for c, v in con.execute(sql, params).fetchnumpy().items()}
+        raw = pd.DataFrame({d: data[d] for d in by}) if by else None
     n = len(data[fetched[0]])
     counts = np.zeros((n, len(KPI_ROLLUP_SUMS)), dtype="int64")
     for c in fetched:
