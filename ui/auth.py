@@ -247,6 +247,15 @@ def current_user() -> str | None:
 # ------------------------------------------------------------------------- screens
 
 
+# The sign-in screen has no sidebar. Through app.py there is none (hidden navigation); but a page
+# URL opened on a freshly started server runs in Streamlit's legacy mode, whose sidebar lists the
+# files of pages/ by name ("app", "audit"...) before anyone has signed in.
+_NO_SIDEBAR_CSS = (
+    "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl']"
+    " { display: none; }</style>"
+)
+
+
 def _language_link() -> None:
     """The sign-in screen's language choice: a plain link to the same address in the other
     language (the sidebar's switch appears after sign-in; a widget here would make the browser
@@ -262,7 +271,7 @@ def _language_link() -> None:
     href = "?" + urlencode({**params, "lang": [other]}, doseq=True)
     st.html(
         f'<a href="{html.escape(href, quote=True)}" target="_self" hreflang="{other}" style="color:#0072B2" '
-        f'lang="{other}">{html.escape(t("other_lang"))}</a>'
+        f'lang="{other}">{html.escape(t("other_lang"))}</a>' + _NO_SIDEBAR_CSS
     )
 
 

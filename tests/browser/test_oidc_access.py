@@ -185,6 +185,9 @@ def test_direct_url_on_a_fresh_server_refuses_an_unauthorised_user(
         assert "Demo sign-in: not for real data" in body
         assert page.locator(DATA_ELEMENTS).count() == 0, f"{path}: data shown before sign-in"
         assert page.locator('[data-testid="stException"]').count() == 0
+        # no sidebar: legacy discovery would list the files of pages/ ("audit"...) there
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert not page.get_by_role("link", name="audit").is_visible()
         context.close()
     finally:
         server.stop()
