@@ -140,13 +140,17 @@ COMPACT_CSS = """
   /* first screen at 1920x1080: less empty space above the title */
   [data-testid="stMainBlockContainer"] { padding-top: 1.6rem; padding-bottom: 2rem; }
   [data-testid="stMain"] h1 { padding-top: 0; }
+  /* six KPI tiles side by side on a laptop (1280 px with the sidebar): labels wrap instead of
+     being cut to "UN perso…", and values shrink with the window rather than ending in "…" */
+  [data-testid="stMetricLabel"] p { white-space: normal; }
+  [data-testid="stMetricValue"] > div { font-size: clamp(1.5rem, 2.3vw, 2.25rem); }
 </style>
 """
 
 PROJECTOR_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
-  [data-testid="stMetricValue"] { font-size: 3rem; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 3rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.05rem; white-space: normal; }
 </style>
 """
