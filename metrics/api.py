@@ -1109,27 +1109,14 @@ def series(
             df["period"] = [pd.Timestamp(m).date() if pd.notna(m) else None for m in df["month"]]
     df = df[df["period"].notna()]
     counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
-    periods = []
     if len(df):
+        # the selection's rows lie inside its period, so the range holds every row's period
         start = f.date_from or min(df["period"])
         end = f.upper_date or max(df["period"])
-        periods = _period_range(start, end, freq)
-    if periods:
-        df = _series_grid(df, by, periods, measures)
-        df = _fill_counts(df, counts)
-        return _finish(df, scope, counts)
-    if len(df):  # no period in the range: an empty grid, as a merge gives it
-        if by:
-            groups = df[list(by)].drop_duplicates()
-            grid = groups.merge(pd.DataFrame({"period": periods}), how="cross")
-        else:
-            grid = pd.DataFrame({"period": periods})
-        df = grid.merge(df[["period", *by, *measures]], on=["period", *by], how="left")
+        df = _series_grid(df, by, _period_range(start, end, freq), measures)
     else:
         df = _empty(("period", *by), measures)
-    df = _fill_counts(df, counts)
-    df = _sort(df[["period", *by, *measures]], ("period", *by))
-    return _finish(df, scope, counts)
+    return _finish(_fill_counts(df, counts), scope, counts)
 
 
 def _series_grid(df: pd.DataFrame, by, periods: list[date], measures) -> pd.DataFrame:
