@@ -854,98 +854,55 @@ join value_bins as b
 -- that bin of the State.
 create or replace table rollup_notifications as
 with
-counts as (
-    select
-        recipient_state, mission_code, host_state, is_pko, year, month, verified,
-        count(*) as notifications,
-        count(*) filter (where answer_received_on < date '9999-12-31') as answered,
-        count(*) filter (where first_to_state) as incidents_notified,
-        count(*) filter (where first_to_state and delay_hours <= 24) as notified_24h
-    from fact_notifications
-    where sent_at < date '9999-12-31'
-    group by all
-),
-bins as (
-    select
-        recipient_state, mission_code, host_state, is_pko, year, month, verified,
-        count(*) filter (where measure = 'delay_hours' and bin = 1) as delay_bin_01,
-        count(*) filter (where measure = 'delay_hours' and bin = 2) as delay_bin_02,
-        count(*) filter (where measure = 'delay_hours' and bin = 3) as delay_bin_03,
-        count(*) filter (where measure = 'delay_hours' and bin = 4) as delay_bin_04,
-        count(*) filter (where measure = 'delay_hours' and bin = 5) as delay_bin_05,
-        count(*) filter (where measure = 'delay_hours' and bin = 6) as delay_bin_06,
-        count(*) filter (where measure = 'delay_hours' and bin = 7) as delay_bin_07,
-        count(*) filter (where measure = 'delay_hours' and bin = 8) as delay_bin_08,
-        count(*) filter (where measure = 'delay_hours' and bin = 9) as delay_bin_09,
-        count(*) filter (where measure = 'delay_hours' and bin = 10) as delay_bin_10,
-        count(*) filter (where measure = 'delay_hours' and bin = 11) as delay_bin_11,
-        count(*) filter (where measure = 'delay_hours' and bin = 12) as delay_bin_12,
-        count(*) filter (where measure = 'delay_hours' and bin = 13) as delay_bin_13,
-        count(*) filter (where measure = 'delay_hours' and bin = 14) as delay_bin_14,
-        count(*) filter (where measure = 'delay_hours' and bin = 15) as delay_bin_15,
-        count(*) filter (where measure = 'delay_hours' and bin = 16) as delay_bin_16,
-        count(*) filter (where measure = 'answer_days' and bin = 1) as answer_bin_01,
-        count(*) filter (where measure = 'answer_days' and bin = 2) as answer_bin_02,
-        count(*) filter (where measure = 'answer_days' and bin = 3) as answer_bin_03,
-        count(*) filter (where measure = 'answer_days' and bin = 4) as answer_bin_04,
-        count(*) filter (where measure = 'answer_days' and bin = 5) as answer_bin_05,
-        count(*) filter (where measure = 'answer_days' and bin = 6) as answer_bin_06,
-        count(*) filter (where measure = 'answer_days' and bin = 7) as answer_bin_07,
-        count(*) filter (where measure = 'answer_days' and bin = 8) as answer_bin_08,
-        count(*) filter (where measure = 'answer_days' and bin = 9) as answer_bin_09,
-        count(*) filter (where measure = 'answer_days' and bin = 10) as answer_bin_10,
-        count(*) filter (where measure = 'answer_days' and bin = 11) as answer_bin_11,
-        count(*) filter (where measure = 'answer_days' and bin = 12) as answer_bin_12,
-        count(*) filter (where measure = 'answer_days' and bin = 13) as answer_bin_13,
-        count(*) filter (where measure = 'answer_days' and bin = 14) as answer_bin_14,
-        count(*) filter (where measure = 'answer_days' and bin = 15) as answer_bin_15,
-        count(*) filter (where measure = 'answer_days' and bin = 16) as answer_bin_16
-    from notification_values
-    group by all
-)
+value_bins as (select distinct measure, recipient_state, value, bin from notification_values)
 select
-    c.*,
-    coalesce(b.delay_bin_01, 0) as delay_bin_01,
-    coalesce(b.delay_bin_02, 0) as delay_bin_02,
-    coalesce(b.delay_bin_03, 0) as delay_bin_03,
-    coalesce(b.delay_bin_04, 0) as delay_bin_04,
-    coalesce(b.delay_bin_05, 0) as delay_bin_05,
-    coalesce(b.delay_bin_06, 0) as delay_bin_06,
-    coalesce(b.delay_bin_07, 0) as delay_bin_07,
-    coalesce(b.delay_bin_08, 0) as delay_bin_08,
-    coalesce(b.delay_bin_09, 0) as delay_bin_09,
-    coalesce(b.delay_bin_10, 0) as delay_bin_10,
-    coalesce(b.delay_bin_11, 0) as delay_bin_11,
-    coalesce(b.delay_bin_12, 0) as delay_bin_12,
-    coalesce(b.delay_bin_13, 0) as delay_bin_13,
-    coalesce(b.delay_bin_14, 0) as delay_bin_14,
-    coalesce(b.delay_bin_15, 0) as delay_bin_15,
-    coalesce(b.delay_bin_16, 0) as delay_bin_16,
-    coalesce(b.answer_bin_01, 0) as answer_bin_01,
-    coalesce(b.answer_bin_02, 0) as answer_bin_02,
-    coalesce(b.answer_bin_03, 0) as answer_bin_03,
-    coalesce(b.answer_bin_04, 0) as answer_bin_04,
-    coalesce(b.answer_bin_05, 0) as answer_bin_05,
-    coalesce(b.answer_bin_06, 0) as answer_bin_06,
-    coalesce(b.answer_bin_07, 0) as answer_bin_07,
-    coalesce(b.answer_bin_08, 0) as answer_bin_08,
-    coalesce(b.answer_bin_09, 0) as answer_bin_09,
-    coalesce(b.answer_bin_10, 0) as answer_bin_10,
-    coalesce(b.answer_bin_11, 0) as answer_bin_11,
-    coalesce(b.answer_bin_12, 0) as answer_bin_12,
-    coalesce(b.answer_bin_13, 0) as answer_bin_13,
-    coalesce(b.answer_bin_14, 0) as answer_bin_14,
-    coalesce(b.answer_bin_15, 0) as answer_bin_15,
-    coalesce(b.answer_bin_16, 0) as answer_bin_16
-from counts as c
-left join bins as b
-    on b.recipient_state is not distinct from c.recipient_state
-    and b.mission_code is not distinct from c.mission_code
-    and b.host_state is not distinct from c.host_state
-    and b.is_pko is not distinct from c.is_pko
-    and b.year is not distinct from c.year
-    and b.month is not distinct from c.month
-    and b.verified is not distinct from c.verified;
+    n.recipient_state, n.mission_code, n.host_state, n.is_pko, n.year, n.month, n.verified,
+    count(*) as notifications,
+    count(*) filter (where n.answer_received_on < date '9999-12-31') as answered,
+    count(*) filter (where n.first_to_state) as incidents_notified,
+    count(*) filter (where n.first_to_state and n.delay_hours <= 24) as notified_24h,
+    count(*) filter (where d.bin = 1) as delay_bin_01,
+    count(*) filter (where d.bin = 2) as delay_bin_02,
+    count(*) filter (where d.bin = 3) as delay_bin_03,
+    count(*) filter (where d.bin = 4) as delay_bin_04,
+    count(*) filter (where d.bin = 5) as delay_bin_05,
+    count(*) filter (where d.bin = 6) as delay_bin_06,
+    count(*) filter (where d.bin = 7) as delay_bin_07,
+    count(*) filter (where d.bin = 8) as delay_bin_08,
+    count(*) filter (where d.bin = 9) as delay_bin_09,
+    count(*) filter (where d.bin = 10) as delay_bin_10,
+    count(*) filter (where d.bin = 11) as delay_bin_11,
+    count(*) filter (where d.bin = 12) as delay_bin_12,
+    count(*) filter (where d.bin = 13) as delay_bin_13,
+    count(*) filter (where d.bin = 14) as delay_bin_14,
+    count(*) filter (where d.bin = 15) as delay_bin_15,
+    count(*) filter (where d.bin = 16) as delay_bin_16,
+    count(*) filter (where a.bin = 1) as answer_bin_01,
+    count(*) filter (where a.bin = 2) as answer_bin_02,
+    count(*) filter (where a.bin = 3) as answer_bin_03,
+    count(*) filter (where a.bin = 4) as answer_bin_04,
+    count(*) filter (where a.bin = 5) as answer_bin_05,
+    count(*) filter (where a.bin = 6) as answer_bin_06,
+    count(*) filter (where a.bin = 7) as answer_bin_07,
+    count(*) filter (where a.bin = 8) as answer_bin_08,
+    count(*) filter (where a.bin = 9) as answer_bin_09,
+    count(*) filter (where a.bin = 10) as answer_bin_10,
+    count(*) filter (where a.bin = 11) as answer_bin_11,
+    count(*) filter (where a.bin = 12) as answer_bin_12,
+    count(*) filter (where a.bin = 13) as answer_bin_13,
+    count(*) filter (where a.bin = 14) as answer_bin_14,
+    count(*) filter (where a.bin = 15) as answer_bin_15,
+    count(*) filter (where a.bin = 16) as answer_bin_16
+from fact_notifications as n
+-- the bin of the notification's delay / days to an answer, where notification_values has one
+left join value_bins as d
+    on d.measure = 'delay_hours' and n.first_to_state
+    and d.recipient_state = n.recipient_state and d.value = n.delay_hours
+left join value_bins as a
+    on a.measure = 'answer_days' and n.answer_received_on < date '9999-12-31'
+    and a.recipient_state = n.recipient_state and a.value = n.answer_days
+where n.sent_at < date '9999-12-31'
+group by all;
 
 -- Grain: one row per value of notification_values: bin, measure, recipient_state, value and
 -- the columns the filters read (mission_code, host_state, is_pko, month, verified).
