@@ -243,8 +243,11 @@ def test_sign_in_screen_shows_the_app_title_above_the_form(lang, title, heading)
     assert not at.exception
     assert [x.value for x in at.title] == [title]
     assert [x.value for x in at.subheader] == [heading]
-    # the title comes first, before the banner and the form
-    order = [node.type for node in list(at.main)[1:]]  # [0] is the main block itself
+    # the title comes first, before the banner and the form (after the invisible style element
+    # that hides the sidebar from the first frame)
+    nodes = list(at.main)[1:]  # [0] is the main block itself
+    assert nodes[0].type == "markdown" and nodes[0].value.startswith("<style>")
+    order = [node.type for node in nodes[1:]]
     assert order[:2] == ["title", "subheader"]
     assert order.index("form") > 1
     assert at.selectbox and at.text_input  # the form is still there

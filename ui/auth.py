@@ -271,13 +271,17 @@ def _language_link() -> None:
     href = "?" + urlencode({**params, "lang": [other]}, doseq=True)
     st.html(
         f'<a href="{html.escape(href, quote=True)}" target="_self" hreflang="{other}" style="color:#0072B2" '
-        f'lang="{other}">{html.escape(t("other_lang"))}</a>' + _NO_SIDEBAR_CSS
+        f'lang="{other}">{html.escape(t("other_lang"))}</a>'
     )
 
 
 def _render_sign_in(problem: str | None, page_key: str | None = None) -> None:
     from ui.shell import warm_up_in_background
 
+    # First, so the sidebar is hidden from the first frame (as the link's element, last on the
+    # screen, it arrived after the form: on a busy server the sidebar showed meanwhile). Markdown
+    # rather than st.html: the title already loads its renderer, so the form waits for nothing.
+    st.markdown(_NO_SIDEBAR_CSS, unsafe_allow_html=True)
     st.title(t("app_title"))
     st.subheader(t("title"))
     _sign_in_body(problem, page_key)
@@ -303,8 +307,15 @@ _PREFETCH_JS = """<script>
 
 
 FIRST_SCREEN_CHUNKS = (
-    "DataFrame", "Metric", "ButtonGroup", "DateInput", "Multiselect", "Checkbox", "Button",
-    "DownloadButton", "PageLink",
+    "DataFrame",
+    "Metric",
+    "ButtonGroup",
+    "DateInput",
+    "Multiselect",
+    "Checkbox",
+    "Button",
+    "DownloadButton",
+    "PageLink",
 )
 
 
