@@ -664,17 +664,33 @@ create or replace macro r2589_list_facets(facts) as table
 
 create or replace table rollup_kpis_facets as
 with
+person_measures as (
+    -- the formulas of rollup_persons_mission, per row of rollup_persons
+    select
+        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified,
+        nationality, personnel_type, gender,
+        case when source = 'register' then persons end as killed,
+        case when source = 'register' and gender = 'F' then persons end as killed_f,
+        case when source = 'register' and gender = 'unknown' then persons end as killed_unknown,
+        case when source = 'tracking' and outcome = 'injured' then persons end as injured,
+        case when source = 'tracking' and outcome = 'detained' then persons end as detained,
+        case when source = 'tracking' and outcome = 'abducted' then persons end as abducted,
+        case when source = 'tracking' and outcome = 'killed' then persons end as killed_tracked,
+        case when source = 'tracking' and outcome <> 'killed' and gender = 'F' then persons end as harmed_f,
+        case when source = 'tracking' and outcome <> 'killed' and gender = 'unknown' then persons end as harmed_unknown
+    from rollup_persons
+),
 person_facets as (
-    select 'nationality' as facet, p.nationality as value, p.* from rollup_persons as p
+    select 'nationality' as facet, p.nationality as value, p.* from person_measures as p
     union all
-    select 'personnel_type' as facet, p.personnel_type as value, p.* from rollup_persons as p
+    select 'personnel_type' as facet, p.personnel_type as value, p.* from person_measures as p
     union all
-    select 'gender' as facet, p.gender as value, p.* from rollup_persons as p
+    select 'gender' as facet, p.gender as value, p.* from person_measures as p
     union all
-    select 'uniformed' as facet, p.nationality as value, p.* from rollup_persons as p
+    select 'uniformed' as facet, p.nationality as value, p.* from person_measures as p
     where p.personnel_type in ('Military', 'Police', 'Military Observer')
     union all
-    select 'civilian' as facet, p.nationality as value, p.* from rollup_persons as p
+    select 'civilian' as facet, p.nationality as value, p.* from person_measures as p
     where p.personnel_type in ('International Civilian', 'Local', 'Other')
 ),
 persons as (
@@ -682,15 +698,15 @@ persons as (
     select
         facet, value, true as listed, snapshot_date, mission_code, host_state, is_pko, year,
         month, incident_type, verified,
-        sum(persons) filter (where source = 'register') as killed,
-        sum(persons) filter (where source = 'register' and gender = 'F') as killed_f,
-        sum(persons) filter (where source = 'register' and gender = 'unknown') as killed_unknown,
-        sum(persons) filter (where source = 'tracking' and outcome = 'injured') as injured,
-        sum(persons) filter (where source = 'tracking' and outcome = 'detained') as detained,
-        sum(persons) filter (where source = 'tracking' and outcome = 'abducted') as abducted,
-        sum(persons) filter (where source = 'tracking' and outcome = 'killed') as killed_tracked,
-        sum(persons) filter (where source = 'tracking' and outcome <> 'killed' and gender = 'F') as harmed_f,
-        sum(persons) filter (where source = 'tracking' and outcome <> 'killed' and gender = 'unknown') as harmed_unknown
+        sum(killed) as killed,
+        sum(killed_f) as killed_f,
+        sum(killed_unknown) as killed_unknown,
+        sum(injured) as injured,
+        sum(detained) as detained,
+        sum(abducted) as abducted,
+        sum(killed_tracked) as killed_tracked,
+        sum(harmed_f) as harmed_f,
+        sum(harmed_unknown) as harmed_unknown
     from person_facets
     group by all
 ),
@@ -730,51 +746,81 @@ cases as (
     from case_facets
     group by all
 ),
-parts as (
-    select * from persons
-    union all by name
+incident_cases as (
+    -- incidents and cases side by side: each holds one row per key, so a full join (keys equal
+    -- or null together) gives the rows a union summed by key would, without a wide aggregate
     select
-        cast(null as date) as snapshot_date, 'Malicious Act' as incident_type, *
-    from incidents
-    union all by name
-    select
-        cast(null as date) as snapshot_date, 'Malicious Act' as incident_type, *
-    from cases
+        coalesce(i.facet, c.facet) as facet,
+        coalesce(i.value, c.value) as value,
+        coalesce(i.listed, c.listed) as listed,
+        coalesce(i.mission_code, c.mission_code) as mission_code,
+        coalesce(i.host_state, c.host_state) as host_state,
+        coalesce(i.is_pko, c.is_pko) as is_pko,
+        coalesce(i.year, c.year) as year,
+        coalesce(i.month, c.month) as month,
+        coalesce(i.verified, c.verified) as verified,
+        i.* exclude (facet, value, listed, mission_code, host_state, is_pko, year, month, verified),
+        c.* exclude (facet, value, listed, mission_code, host_state, is_pko, year, month, verified)
+    from incidents as i
+    full join cases as c
+        on c.facet is not distinct from i.facet and c.value is not distinct from i.value
+        and c.listed is not distinct from i.listed
+        and c.mission_code is not distinct from i.mission_code
+        and c.host_state is not distinct from i.host_state and c.is_pko is not distinct from i.is_pko
+        and c.year is not distinct from i.year and c.month is not distinct from i.month
+        and c.verified is not distinct from i.verified
 )
+-- persons beside incidents and cases (the latter have no snapshot and incident type
+-- 'Malicious Act'), joined as above
 select
-    facet, value, listed, snapshot_date, mission_code, host_state, is_pko, year, month,
-    incident_type, verified,
-    cast(coalesce(sum(killed), 0) as bigint) as killed,
-    cast(coalesce(sum(killed_f), 0) as bigint) as killed_f,
-    cast(coalesce(sum(killed_unknown), 0) as bigint) as killed_unknown,
-    cast(coalesce(sum(injured), 0) as bigint) as injured,
-    cast(coalesce(sum(detained), 0) as bigint) as detained,
-    cast(coalesce(sum(abducted), 0) as bigint) as abducted,
-    cast(coalesce(sum(killed_tracked), 0) as bigint) as killed_tracked,
-    cast(coalesce(sum(harmed_f), 0) as bigint) as harmed_f,
-    cast(coalesce(sum(harmed_unknown), 0) as bigint) as harmed_unknown,
-    cast(coalesce(sum(incidents), 0) as bigint) as incidents,
-    cast(coalesce(sum(notified), 0) as bigint) as notified,
-    cast(coalesce(sum(notified_24h), 0) as bigint) as notified_24h,
-    cast(coalesce(sum(notified_72h), 0) as bigint) as notified_72h,
-    cast(coalesce(sum(cases), 0) as bigint) as cases,
-    cast(coalesce(sum(investigated), 0) as bigint) as investigated,
-    cast(coalesce(sum(suspects_identified), 0) as bigint) as suspects_identified,
-    cast(coalesce(sum(arrested_cases), 0) as bigint) as arrested_cases,
-    cast(coalesce(sum(prosecuted), 0) as bigint) as prosecuted,
-    cast(coalesce(sum(judged), 0) as bigint) as judged,
-    cast(coalesce(sum(convicted_cases), 0) as bigint) as convicted_cases,
-    cast(coalesce(sum(closed_without_prosecution), 0) as bigint) as closed_without_prosecution,
-    cast(coalesce(sum(persons_arrested), 0) as bigint) as persons_arrested,
-    cast(coalesce(sum(persons_convicted), 0) as bigint) as persons_convicted,
-    cast(coalesce(sum(persons_acquitted), 0) as bigint) as persons_acquitted,
-    cast(coalesce(sum(suspects), 0) as bigint) as suspects,
-    cast(coalesce(sum(full_justice), 0) as bigint) as full_justice,
-    cast(coalesce(sum(partial_justice), 0) as bigint) as partial_justice,
-    cast(coalesce(sum(impunity), 0) as bigint) as impunity,
-    cast(coalesce(sum(pending), 0) as bigint) as pending
-from parts
-group by all
+    coalesce(p.facet, ic.facet) as facet,
+    coalesce(p.value, ic.value) as value,
+    coalesce(p.listed, ic.listed) as listed,
+    p.snapshot_date,
+    coalesce(p.mission_code, ic.mission_code) as mission_code,
+    coalesce(p.host_state, ic.host_state) as host_state,
+    coalesce(p.is_pko, ic.is_pko) as is_pko,
+    coalesce(p.year, ic.year) as year,
+    coalesce(p.month, ic.month) as month,
+    if(p.facet is null, 'Malicious Act', p.incident_type) as incident_type,
+    coalesce(p.verified, ic.verified) as verified,
+    cast(coalesce(p.killed, 0) as bigint) as killed,
+    cast(coalesce(p.killed_f, 0) as bigint) as killed_f,
+    cast(coalesce(p.killed_unknown, 0) as bigint) as killed_unknown,
+    cast(coalesce(p.injured, 0) as bigint) as injured,
+    cast(coalesce(p.detained, 0) as bigint) as detained,
+    cast(coalesce(p.abducted, 0) as bigint) as abducted,
+    cast(coalesce(p.killed_tracked, 0) as bigint) as killed_tracked,
+    cast(coalesce(p.harmed_f, 0) as bigint) as harmed_f,
+    cast(coalesce(p.harmed_unknown, 0) as bigint) as harmed_unknown,
+    cast(coalesce(ic.incidents, 0) as bigint) as incidents,
+    cast(coalesce(ic.notified, 0) as bigint) as notified,
+    cast(coalesce(ic.notified_24h, 0) as bigint) as notified_24h,
+    cast(coalesce(ic.notified_72h, 0) as bigint) as notified_72h,
+    cast(coalesce(ic.cases, 0) as bigint) as cases,
+    cast(coalesce(ic.investigated, 0) as bigint) as investigated,
+    cast(coalesce(ic.suspects_identified, 0) as bigint) as suspects_identified,
+    cast(coalesce(ic.arrested_cases, 0) as bigint) as arrested_cases,
+    cast(coalesce(ic.prosecuted, 0) as bigint) as prosecuted,
+    cast(coalesce(ic.judged, 0) as bigint) as judged,
+    cast(coalesce(ic.convicted_cases, 0) as bigint) as convicted_cases,
+    cast(coalesce(ic.closed_without_prosecution, 0) as bigint) as closed_without_prosecution,
+    cast(coalesce(ic.persons_arrested, 0) as bigint) as persons_arrested,
+    cast(coalesce(ic.persons_convicted, 0) as bigint) as persons_convicted,
+    cast(coalesce(ic.persons_acquitted, 0) as bigint) as persons_acquitted,
+    cast(coalesce(ic.suspects, 0) as bigint) as suspects,
+    cast(coalesce(ic.full_justice, 0) as bigint) as full_justice,
+    cast(coalesce(ic.partial_justice, 0) as bigint) as partial_justice,
+    cast(coalesce(ic.impunity, 0) as bigint) as impunity,
+    cast(coalesce(ic.pending, 0) as bigint) as pending
+from persons as p
+full join incident_cases as ic
+    on ic.facet is not distinct from p.facet and ic.value is not distinct from p.value
+    and ic.listed is not distinct from p.listed and p.snapshot_date is null
+    and ic.mission_code is not distinct from p.mission_code
+    and ic.host_state is not distinct from p.host_state and ic.is_pko is not distinct from p.is_pko
+    and ic.year is not distinct from p.year and ic.month is not distinct from p.month
+    and p.incident_type = 'Malicious Act' and ic.verified is not distinct from p.verified
 -- one facet and value is read at a time: stored in that order, most row groups are skipped
 order by facet, value;
 
