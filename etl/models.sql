@@ -857,40 +857,35 @@ create or replace macro r2589_rank_bin(r, n) as
 -- One row per value whose median is published: the delay of a first notification to the
 -- State (delay_hours), the days to an answer of an answered one (answer_days); notifications
 -- sent before 9999-12-31 (the metrics' bound when there is no as-of date), answered = answer
--- received before it. With the value's bin among the State's values of that measure: the bin
--- of the first rank the value holds (equal values share a bin; ranked on the distinct values,
--- which is far cheaper than a window over every row).
-create or replace temp table notification_values as
-with
-vals as (
-    select
-        'delay_hours' as measure, recipient_state, delay_hours as value,
-        mission_code, host_state, is_pko, year, month, verified
-    from fact_notifications
-    where sent_at < date '9999-12-31' and first_to_state and delay_hours is not null
-    union all
-    select
-        'answer_days' as measure, recipient_state, answer_days as value,
-        mission_code, host_state, is_pko, year, month, verified
-    from fact_notifications
-    where sent_at < date '9999-12-31' and answer_received_on < date '9999-12-31'
-        and answer_days is not null
-),
-value_bins as (
-    select
-        measure, recipient_state, value,
-        r2589_rank_bin(
-            sum(count(*)) over (partition by measure, recipient_state order by value)
-                - count(*) + 1,
-            sum(count(*)) over (partition by measure, recipient_state)
-        ) as bin
-    from vals
-    group by measure, recipient_state, value
-)
-select v.*, b.bin
-from vals as v
-join value_bins as b
-    on b.measure = v.measure and b.recipient_state = v.recipient_state and b.value = v.value;
+-- received before it. A view: rollup_notification_values reads it once, joined to the bins.
+create or replace temp view notification_values as
+select
+    'delay_hours' as measure, recipient_state, delay_hours as value,
+    mission_code, host_state, is_pko, year, month, verified
+from fact_notifications
+where sent_at < date '9999-12-31' and first_to_state and delay_hours is not null
+union all
+select
+    'answer_days' as measure, recipient_state, answer_days as value,
+    mission_code, host_state, is_pko, year, month, verified
+from fact_notifications
+where sent_at < date '9999-12-31' and answer_received_on < date '9999-12-31'
+    and answer_days is not null;
+
+-- One row per measure x recipient_state x value of notification_values, with the value's bin
+-- among the State's values of that measure: the bin of the first rank the value holds (equal
+-- values share a bin; ranked on the distinct values, which is far cheaper than a window over
+-- every row). Computed once: rollup_notifications and rollup_notification_values join it.
+create or replace temp table notification_value_bins as
+select
+    measure, recipient_state, value,
+    r2589_rank_bin(
+        sum(count(*)) over (partition by measure, recipient_state order by value)
+            - count(*) + 1,
+        sum(count(*)) over (partition by measure, recipient_state)
+    ) as bin
+from notification_values
+group by measure, recipient_state, value;
 
 -- Grain: recipient_state x mission_code x host_state x is_pko x year x month x verified (no
 -- act type: a quarter of the rows; selections by act type read the facts): notifications,
@@ -899,52 +894,50 @@ join value_bins as b
 -- delay (delay_bin_NN) and the answered ones whose days to an answer (answer_bin_NN) fall in
 -- that bin of the State.
 create or replace table rollup_notifications as
-with
-value_bins as (select distinct measure, recipient_state, value, bin from notification_values)
 select
     n.recipient_state, n.mission_code, n.host_state, n.is_pko, n.year, n.month, n.verified,
     count(*) as notifications,
-    count(*) filter (where n.answer_received_on < date '9999-12-31') as answered,
-    count(*) filter (where n.first_to_state) as incidents_notified,
-    count(*) filter (where n.first_to_state and n.delay_hours <= 24) as notified_24h,
-    count(*) filter (where d.bin = 1) as delay_bin_01,
-    count(*) filter (where d.bin = 2) as delay_bin_02,
-    count(*) filter (where d.bin = 3) as delay_bin_03,
-    count(*) filter (where d.bin = 4) as delay_bin_04,
-    count(*) filter (where d.bin = 5) as delay_bin_05,
-    count(*) filter (where d.bin = 6) as delay_bin_06,
-    count(*) filter (where d.bin = 7) as delay_bin_07,
-    count(*) filter (where d.bin = 8) as delay_bin_08,
-    count(*) filter (where d.bin = 9) as delay_bin_09,
-    count(*) filter (where d.bin = 10) as delay_bin_10,
-    count(*) filter (where d.bin = 11) as delay_bin_11,
-    count(*) filter (where d.bin = 12) as delay_bin_12,
-    count(*) filter (where d.bin = 13) as delay_bin_13,
-    count(*) filter (where d.bin = 14) as delay_bin_14,
-    count(*) filter (where d.bin = 15) as delay_bin_15,
-    count(*) filter (where d.bin = 16) as delay_bin_16,
-    count(*) filter (where a.bin = 1) as answer_bin_01,
-    count(*) filter (where a.bin = 2) as answer_bin_02,
-    count(*) filter (where a.bin = 3) as answer_bin_03,
-    count(*) filter (where a.bin = 4) as answer_bin_04,
-    count(*) filter (where a.bin = 5) as answer_bin_05,
-    count(*) filter (where a.bin = 6) as answer_bin_06,
-    count(*) filter (where a.bin = 7) as answer_bin_07,
-    count(*) filter (where a.bin = 8) as answer_bin_08,
-    count(*) filter (where a.bin = 9) as answer_bin_09,
-    count(*) filter (where a.bin = 10) as answer_bin_10,
-    count(*) filter (where a.bin = 11) as answer_bin_11,
-    count(*) filter (where a.bin = 12) as answer_bin_12,
-    count(*) filter (where a.bin = 13) as answer_bin_13,
-    count(*) filter (where a.bin = 14) as answer_bin_14,
-    count(*) filter (where a.bin = 15) as answer_bin_15,
-    count(*) filter (where a.bin = 16) as answer_bin_16
+    cast(coalesce(count_if(n.answer_received_on < date '9999-12-31'), 0) as bigint) as answered,
+    cast(coalesce(count_if(n.first_to_state), 0) as bigint) as incidents_notified,
+    cast(coalesce(count_if(n.first_to_state and n.delay_hours <= 24), 0) as bigint) as notified_24h,
+    cast(coalesce(count_if(d.bin = 1), 0) as bigint) as delay_bin_01,
+    cast(coalesce(count_if(d.bin = 2), 0) as bigint) as delay_bin_02,
+    cast(coalesce(count_if(d.bin = 3), 0) as bigint) as delay_bin_03,
+    cast(coalesce(count_if(d.bin = 4), 0) as bigint) as delay_bin_04,
+    cast(coalesce(count_if(d.bin = 5), 0) as bigint) as delay_bin_05,
+    cast(coalesce(count_if(d.bin = 6), 0) as bigint) as delay_bin_06,
+    cast(coalesce(count_if(d.bin = 7), 0) as bigint) as delay_bin_07,
+    cast(coalesce(count_if(d.bin = 8), 0) as bigint) as delay_bin_08,
+    cast(coalesce(count_if(d.bin = 9), 0) as bigint) as delay_bin_09,
+    cast(coalesce(count_if(d.bin = 10), 0) as bigint) as delay_bin_10,
+    cast(coalesce(count_if(d.bin = 11), 0) as bigint) as delay_bin_11,
+    cast(coalesce(count_if(d.bin = 12), 0) as bigint) as delay_bin_12,
+    cast(coalesce(count_if(d.bin = 13), 0) as bigint) as delay_bin_13,
+    cast(coalesce(count_if(d.bin = 14), 0) as bigint) as delay_bin_14,
+    cast(coalesce(count_if(d.bin = 15), 0) as bigint) as delay_bin_15,
+    cast(coalesce(count_if(d.bin = 16), 0) as bigint) as delay_bin_16,
+    cast(coalesce(count_if(a.bin = 1), 0) as bigint) as answer_bin_01,
+    cast(coalesce(count_if(a.bin = 2), 0) as bigint) as answer_bin_02,
+    cast(coalesce(count_if(a.bin = 3), 0) as bigint) as answer_bin_03,
+    cast(coalesce(count_if(a.bin = 4), 0) as bigint) as answer_bin_04,
+    cast(coalesce(count_if(a.bin = 5), 0) as bigint) as answer_bin_05,
+    cast(coalesce(count_if(a.bin = 6), 0) as bigint) as answer_bin_06,
+    cast(coalesce(count_if(a.bin = 7), 0) as bigint) as answer_bin_07,
+    cast(coalesce(count_if(a.bin = 8), 0) as bigint) as answer_bin_08,
+    cast(coalesce(count_if(a.bin = 9), 0) as bigint) as answer_bin_09,
+    cast(coalesce(count_if(a.bin = 10), 0) as bigint) as answer_bin_10,
+    cast(coalesce(count_if(a.bin = 11), 0) as bigint) as answer_bin_11,
+    cast(coalesce(count_if(a.bin = 12), 0) as bigint) as answer_bin_12,
+    cast(coalesce(count_if(a.bin = 13), 0) as bigint) as answer_bin_13,
+    cast(coalesce(count_if(a.bin = 14), 0) as bigint) as answer_bin_14,
+    cast(coalesce(count_if(a.bin = 15), 0) as bigint) as answer_bin_15,
+    cast(coalesce(count_if(a.bin = 16), 0) as bigint) as answer_bin_16
 from fact_notifications as n
 -- the bin of the notification's delay / days to an answer, where notification_values has one
-left join value_bins as d
+left join notification_value_bins as d
     on d.measure = 'delay_hours' and n.first_to_state
     and d.recipient_state = n.recipient_state and d.value = n.delay_hours
-left join value_bins as a
+left join notification_value_bins as a
     on a.measure = 'answer_days' and n.answer_received_on < date '9999-12-31'
     and a.recipient_state = n.recipient_state and a.value = n.answer_days
 where n.sent_at < date '9999-12-31'
@@ -955,12 +948,16 @@ group by all;
 -- Stored in bin order, then by measure, State and value.
 create or replace table rollup_notification_values as
 select
-    bin, measure, recipient_state, value,
-    mission_code, host_state, is_pko, month, verified
-from notification_values
-order by bin, measure, recipient_state, value;
+    b.bin, v.measure, v.recipient_state, v.value,
+    v.mission_code, v.host_state, v.is_pko, v.month, v.verified
+from notification_values as v
+join notification_value_bins as b
+    on b.measure = v.measure and b.recipient_state = v.recipient_state and b.value = v.value
+order by b.bin, v.measure, v.recipient_state, v.value;
 
-drop table notification_values;
+drop view notification_values;
+
+drop table notification_value_bins;
 
 -- ---------------------------------------------------------------- rollup_map_cells
 -- Grain: 1-degree cell (cell_lat = floor(lat), cell_lon = floor(lon): the south-west corner)
