@@ -694,7 +694,7 @@ person_facets as (
     where p.personnel_type in ('International Civilian', 'Local', 'Other')
 ),
 persons as (
-    -- the formulas of rollup_persons_mission
+    -- person_measures summed per facet value
     select
         facet, value, true as listed, snapshot_date, mission_code, host_state, is_pko, year,
         month, incident_type, verified,
