@@ -89,8 +89,9 @@ victim_counts as (
     group by v.incident_id
 ),
 victim_lists as (
-    -- Sorted distinct lists, only for incidents where some list can hold three or more
-    -- distinct values (more than two victims, and not all of one nationality and one type).
+    -- Sorted distinct lists, only for incidents where some list holds three or more distinct
+    -- values: a victim's nationality or type lies strictly between the least and the greatest
+    -- (uniformed and civilian nationalities are among the nationalities).
     select
         v.incident_id,
         list_sort(list_distinct(list(v.nationality) filter (
@@ -101,8 +102,13 @@ victim_lists as (
         list_sort(list_distinct(list(trim(v.personnel_category)))) as personnel_types
     from victims as v
     where v.incident_id in (
-        select incident_id from victim_counts
-        where victims > 2 and (nationality_lo <> nationality_hi or personnel_lo <> personnel_hi))
+        select w.incident_id
+        from victims as w
+        join victim_counts as c on c.incident_id = w.incident_id
+        where c.victims > 2
+            and ((w.nationality > c.nationality_lo and w.nationality < c.nationality_hi)
+                or (trim(w.personnel_category) > c.personnel_lo
+                    and trim(w.personnel_category) < c.personnel_hi)))
     group by v.incident_id
 ),
 case_counts as (
