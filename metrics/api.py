@@ -651,6 +651,13 @@ def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | Non
 def _kpis_rollup(
     con: Con, f: Filters, scope: Scope, by, facet=None, split=None, needed=None, columns=None
 ) -> pd.DataFrame:
+    """_kpis_rollup_columns as a DataFrame."""
+    return pd.DataFrame(_kpis_rollup_columns(con, f, scope, by, facet, split, needed, columns))
+
+
+def _kpis_rollup_columns(
+    con: Con, f: Filters, scope: Scope, by, facet=None, split=None, needed=None, columns=None
+) -> dict:
     """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
     combined here (selected incident types summed; every type feeds malicious_share). Valid
     when _use_rollup() and no act type is asked for (rollup_kpis has none). With `facet` (from
@@ -658,11 +665,13 @@ def _kpis_rollup(
     `split` (a 1st of a month), `by` may hold the pseudo-dimension `since_split`: whether the
     month is on or after it (two adjacent periods in one scan). With `needed` (KPI columns),
     only the sums those are made of are computed, and only they are returned (with the keys).
-    With `columns` instead, every sum is computed and only those columns are returned.
+    With `columns` instead, only those columns are returned; every sum is computed when groups
+    may be dropped (a group is shown when any count is not 0), else only those they read.
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
-    is a scalar subquery rather than a query of its own."""
+    is a scalar subquery rather than a query of its own (measured: no faster). Each column
+    summed costs about 0.1 ms (binding, scan, conversion), so only needed sums are read."""
     table = "rollup_kpis"
     dim = {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by if d in PERSON_DIM_COLUMNS}
     if facet is None:
@@ -699,41 +708,35 @@ def _kpis_rollup(
     if not per_type and f.incident_types:
         _is_in(w, "k.incident_type", f.incident_types)
     keys = "".join(f"{dim[d]} as {d}, " for d in by)
-    fetched = KPI_ROLLUP_SUMS if needed is None else _rollup_inputs(needed)
-    sums = ", ".join(f"sum(k.{c}) as {c}" for c in fetched)
     if needed is not None:
+        fetched = _rollup_inputs(needed)
+    elif columns is not None and tuple(by) in ((), ("since_split",)):
+        fetched = _rollup_inputs(columns)  # no group is dropped: only what `columns` read
+    else:
+        fetched = KPI_ROLLUP_SUMS  # every count decides whether a group is shown
+    sums = ", ".join(f"sum(k.{c}) as {c}" for c in fetched)
+    if needed is not None and by:
         # whether a row holds anything (all columns are counts >= 0, never null): groups
-        # with nothing selected are dropped whatever was fetched
-        sums += f", sum({' + '.join(f'k.{c}' for c in KPI_ROLLUP_SUMS)}) as any_count"
-    # ordered by the group keys (as the result is): each group's rows are contiguous
-    order = ", ".join(
-        [*(f"{d} nulls last" for d in by), *(["k.incident_type"] if per_type else [])]
-    )
+        # with nothing selected are dropped whatever was fetched. The largest count of the
+        # group's rows, not the sum of their sums: one aggregate of one function, about half
+        # the cost of a 29-term sum in DuckDB 2.0
+        sums += f", max(greatest({', '.join(f'k.{c}' for c in KPI_ROLLUP_SUMS)})) as any_count"
+    # No ORDER BY: the groups are put in key order here (sorting ~100 rows in DuckDB cost about
+    # 1 ms of planning and execution, more than numpy's sort), and the result is read as plain
+    # arrays (a DataFrame per result and a conversion per column cost more than the sums).
     sql = f"""
         select {keys} {"k.incident_type, " if per_type else ""} {sums}
         from {table} as k where {w.sql}
-        group by all {"order by " + order if by else ""}
+        group by all
     """  # noqa: S608
-    params = [*key_params, *w.params]
-    if by and tuple(by) != ("since_split",):
-        raw = _q(con, sql, params)
-        data = {c: raw[c].to_numpy(dtype="float64", na_value=0) for c in fetched}
-        if needed is not None:
-            data["any_count"] = raw["any_count"].to_numpy(dtype="float64", na_value=0)
-        if per_type:
-            data["incident_type"] = raw["incident_type"].to_numpy(dtype=object)
-    else:
-        # no keys, or only the period flag (never null: the period bounds exclude null months):
-        # plain arrays (a few rows, one per incident type and flag), no DataFrame
-        data = {c: np.ma.filled(v, 0) for c, v in con.execute(sql, params).fetchnumpy().items()}
-        raw = pd.DataFrame({d: data[d] for d in by}) if by else None
+    data = con.execute(sql, [*key_params, *w.params]).fetchnumpy()
     n = len(data[fetched[0]])
     counts = np.zeros((n, len(KPI_ROLLUP_SUMS)), dtype="int64")
     for c in fetched:
-        counts[:, KPI_ROLLUP_SUMS.index(c)] = data[c]
+        counts[:, KPI_ROLLUP_SUMS.index(c)] = np.ma.filled(data[c], 0)
     col = {c: i for i, c in enumerate(KPI_ROLLUP_SUMS)}
     if per_type:
-        itype = data["incident_type"]
+        itype = np.ma.filled(data["incident_type"], None)
         sel = np.isin(itype, list(f.incident_types)) if f.incident_types else np.ones(n, bool)
         picked = counts * sel[:, None]
         malicious = itype == TRACKING_INCIDENT_TYPE
@@ -756,23 +759,15 @@ def _kpis_rollup(
         **{c: picked[:, col[c]] for c in (*INCIDENT_COUNTS, *CASE_COUNTS)},
     }
     values = np.column_stack([derived[c] for c in ALL_COUNTS])
+    out = {}
     if by:
-        # one row per group: sum the incident types of each group (contiguous runs of rows)
-        starts = np.ones(len(raw), dtype=bool)
-        if len(raw) > 1 and per_type:
-            same = np.ones(len(raw) - 1, dtype=bool)
-            for d in by:
-                codes = pd.factorize(raw[d])[0]  # nulls share the code -1
-                same &= codes[1:] == codes[:-1]
-            starts[1:] = ~same
-        first = np.flatnonzero(starts)
-        if not per_type:  # each row is a group
-            summed = values
-        elif len(first):
-            summed = np.add.reduceat(values, first, axis=0)
+        # one row per group, groups in key order (nulls last): the incident types of a group
+        # summed (each row is a group when the types were filtered in SQL)
+        order, starts = _group_runs([data[d] for d in by], n)
+        if len(starts):
+            summed = np.add.reduceat(values[order], starts, axis=0)
         else:
             summed = np.zeros((0, len(ALL_COUNTS)), dtype="int64")
-        df = raw[list(by)] if not per_type else raw[list(by)].iloc[first].reset_index(drop=True)
         # a group with nothing selected in any source is not a group (other incident types of
         # the register only feed malicious_share)
         shown = [
@@ -783,19 +778,15 @@ def _kpis_rollup(
         if needed is None:
             keep = (summed[:, shown] != 0).any(axis=1)
         else:
-            anything = data["any_count"].astype("int64") * sel
-            if not per_type:
-                keep = anything != 0
-            else:
-                keep = np.add.reduceat(anything, first) != 0 if len(first) else np.zeros(0, bool)
+            anything = np.ma.filled(data["any_count"], 0).astype("int64") * sel
+            keep = (
+                np.add.reduceat(anything[order], starts) != 0 if len(starts) else np.zeros(0, bool)
+            )
         keep |= tuple(by) == ("since_split",)
-        df, summed = df[keep].reset_index(drop=True), summed[keep]
-        if df.empty:  # as DuckDB returns an empty result: text keys as object
-            df = df.astype({d: object for d in by if pd.api.types.is_string_dtype(df[d])})
+        rows, summed = order[starts[keep]], summed[keep]
+        out = {d: _key_column(data[d], rows) for d in by}
     else:
-        df = pd.DataFrame(index=range(1))
         summed = values.sum(axis=0, keepdims=True)
-    out = {d: df[d] for d in by}
     for i, c in enumerate(ALL_COUNTS):
         out[c] = summed[:, i]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -807,7 +798,44 @@ def _kpis_rollup(
         out = {c: out[c] for c in (*by, *needed)}
     elif columns is not None:
         out = {c: out[c] for c in (*by, *columns)}
-    return pd.DataFrame(out)
+    return out
+
+
+def _group_runs(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, starts): the permutation that sorts `n` rows by the key arrays (as ORDER BY with
+    nulls last: a masked entry is a null), and where each run of equal keys starts in it."""
+    codes = []
+    for values in keys:
+        mask, data = np.ma.getmaskarray(values), np.ma.getdata(values)
+        if mask.any():
+            uniques, inverse = np.unique(data[~mask], return_inverse=True)
+            code = np.full(n, len(uniques), dtype=np.intp)
+            code[~mask] = inverse
+        else:
+            code = np.unique(data, return_inverse=True)[1]
+        codes.append(code.reshape(-1))
+    order = np.lexsort(codes[::-1])
+    if n == 0:
+        return order, np.zeros(0, dtype=np.intp)
+    ordered = np.stack([c[order] for c in codes])
+    change = (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)
+    return order, np.flatnonzero(np.concatenate(([True], change)))
+
+
+def _key_column(values: np.ndarray, rows: np.ndarray) -> pd.Series:
+    """The rows `rows` of a key array from fetchnumpy as DuckDB's .df() gives such a column:
+    text as str (object when empty), nulls as NaN, NaT or <NA> (Int64, Int32, boolean)."""
+    data = np.ma.getdata(values)[rows]
+    mask = np.ma.getmaskarray(values)[rows]
+    if not mask.any():
+        return pd.Series(data)
+    if data.dtype.kind in "iu":
+        return pd.Series(pd.arrays.IntegerArray(data, mask))
+    if data.dtype.kind == "b":
+        return pd.Series(pd.arrays.BooleanArray(data, mask))
+    if data.dtype.kind == "M":
+        return pd.Series(np.where(mask, np.datetime64("NaT"), data))
+    return pd.Series(np.where(mask, None, data.astype(object)))
 
 
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None, columns=None) -> pd.DataFrame:
@@ -907,6 +935,19 @@ def _one_row(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(row)
 
 
+def _one_row_of(columns: dict, rows: np.ndarray) -> pd.DataFrame:
+    """The KPI_COLUMNS of `columns` (from _kpis_rollup_columns) at `rows` (one or none) as
+    _columns(_one_row(...), KPI_COLUMNS) gives them: no row is a row of zeros (null rates)."""
+    if len(rows):
+        return pd.DataFrame({c: np.asarray(columns[c])[rows] for c in KPI_COLUMNS})
+    return pd.DataFrame(
+        {
+            c: np.zeros(1, "int64") if c in KPI_COUNT_COLUMNS else np.full(1, np.nan)
+            for c in KPI_COLUMNS
+        }
+    )
+
+
 def previous_period(start: date, end: date) -> tuple[date, date]:
     """The period of equal length ending the day before `start`: the same number of whole
     months when the period is whole months (2021 -> 2020), else the same number of days."""
@@ -941,7 +982,7 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
         and p_end + timedelta(days=1) == start
     ):
         # both periods in one scan of rollup_kpis, then each through _finish as kpis() does
-        both = _kpis_rollup(
+        both = _kpis_rollup_columns(
             con,
             f.replace(date_from=p_start, date_to=end),
             scope,
@@ -952,7 +993,7 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
         flags = both["since_split"].to_numpy()
         cur, prev = (
             _finish(
-                _columns(_one_row(both.iloc[np.flatnonzero(flags == flag), 1:]), KPI_COLUMNS),
+                _one_row_of(both, np.flatnonzero(flags == flag)),
                 scope,
                 KPI_COUNT_COLUMNS,
                 rates=KPI_RATES,
@@ -1013,7 +1054,13 @@ def funnel(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFrame:
     -> prosecuted -> convicted. One row per stage: stage, unit, count, share_of_cases (null for
     incidents), share_of_previous, label_en, label_fr."""
     f, scope = _check_filters(filters), _check_scope(scope)
-    k = kpis(con, f, scope)  # protected: suppressed stages stay suppressed
+    # the stages' counts as kpis() gives them, protected (suppressed stages stay suppressed),
+    # without the other KPIs: in a one-row frame each count is protected on its own, so the
+    # stages' cells are those of kpis(), and the rollup path sums only what the stages read
+    stages = [stage for stage, _ in FUNNEL_STAGES]
+    k = _finish(
+        _columns(_kpis_raw(con, f, scope, (), needed=stages), stages), scope, stages, dims=()
+    )
     # read once (each column lookup would copy the frame's disclosure attrs)
     row = dict(zip(k.columns, k.to_numpy(dtype=object)[0], strict=True))
     rows, prev, prev_unit = [], None, None
