@@ -1147,52 +1147,73 @@ def series(
     if unknown:
         raise ValueError(f"unknown measure(s) {unknown}; valid: {', '.join(KPI_COLUMNS)}")
     df = _kpis_raw(con, f, scope, (freq, *by), needed=measures)
-    if freq == "year":
-        df["period"] = [date(int(y), 1, 1) if pd.notna(y) else None for y in df["year"]]
-    else:
-        if pd.api.types.is_datetime64_any_dtype(df["month"]):
-            df["period"] = df["month"].dt.date  # NaT stays NaT, dropped below
-        else:
-            df["period"] = [pd.Timestamp(m).date() if pd.notna(m) else None for m in df["month"]]
-    df = df[df["period"].notna()]
+    day, valid = _period_days(df[freq], freq)
     counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
-    if len(df):
+    if valid.any():
         # the selection's rows lie inside its period, so the range holds every row's period
-        start = f.date_from or min(df["period"])
-        end = f.upper_date or max(df["period"])
-        df = _series_grid(df, by, _period_range(start, end, freq), measures)
+        start = f.date_from or day[valid].min().item()
+        end = f.upper_date or day[valid].max().item()
+        periods = _period_range(start, end, freq)
+        # each row's place in `periods` (-1: none, as for a day that is not the 1st)
+        unit = "Y" if freq == "year" else "M"
+        first = day.astype(f"datetime64[{unit}]")
+        period_of = np.full(len(day), -1, dtype=np.intp)
+        if periods:
+            at = (first - np.datetime64(periods[0], unit)).astype(np.intp)
+            ok = valid & (first.astype("datetime64[D]") == day) & (at >= 0) & (at < len(periods))
+            period_of[ok] = at[ok]
+        df = _series_grid(df, by, periods, measures, period_of, valid)
     else:
         df = _empty(("period", *by), measures)
     return _finish(_fill_counts(df, counts), scope, counts)
 
 
-def _series_grid(df: pd.DataFrame, by, periods: list[date], measures) -> pd.DataFrame:
-    """Every period x every group of `df` (a group: a combination of `by` values found in any
-    period), sorted by period then group keys (nulls last), with the measures of `df` where it
-    has the row and null elsewhere. Array lookups instead of a cross merge and a left merge."""
-    if by:
-        groups = _sort(df[list(by)].drop_duplicates(), by)
-        # one code per group: the key columns factorized together with the groups' rows first
-        # (nulls are a value of their own, as merge matches them)
-        both = pd.concat([groups, df[list(by)]], ignore_index=True)
-        codes = [pd.factorize(both[d], use_na_sentinel=False)[0] for d in by]
-        flat = np.ravel_multi_index(codes, [int(c.max()) + 1 for c in codes])
-        group_of = pd.Index(flat[: len(groups)]).get_indexer(flat[len(groups) :])
+def _period_days(column: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """(day, valid): the period each row of a `month` or `year` key column stands for, as
+    datetime64[D] (a month's date; a year's 1 January), and where it is not null."""
+    if freq == "year":
+        valid = column.notna().to_numpy()
+        years = np.where(valid, column.to_numpy("float64", na_value=np.nan), 1970)
+        day = (years.astype("int64") - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    elif pd.api.types.is_datetime64_any_dtype(column):
+        day = column.to_numpy().astype("datetime64[D]")  # NaT stays NaT
+        valid = ~np.isnat(day)
     else:
-        groups, group_of = None, np.zeros(len(df), dtype=np.intp)
-    n_groups = len(groups) if by else 1
-    position = {p: i for i, p in enumerate(periods)}
-    period_of = np.array([position.get(p, -1) for p in df["period"]], dtype=np.intp)
+        dates = [pd.Timestamp(m).date() if pd.notna(m) else None for m in column]
+        day = np.array(dates, dtype="datetime64[D]")
+        valid = ~np.isnat(day)
+    return day, valid
+
+
+def _series_grid(
+    df: pd.DataFrame, by, periods: list[date], measures, period_of: np.ndarray, valid: np.ndarray
+) -> pd.DataFrame:
+    """Every period x every group of `df` (a group: a combination of `by` values found in any
+    row with a period, `valid`), sorted by period then group keys (nulls last), with the
+    measures of `df` where it has the row (at `period_of` in `periods`, -1 for none) and null
+    elsewhere. Array lookups instead of a cross merge and a left merge."""
+    group_of = np.zeros(len(df), dtype=np.intp)
+    n_groups = 1
+    if by:
+        rows = np.flatnonzero(valid)
+        keys = [df[d].iloc[rows] for d in by]
+        order, starts = _group_runs(
+            [np.ma.masked_array(k.to_numpy(), mask=k.isna().to_numpy()) for k in keys],
+            len(rows),
+        )
+        n_groups = len(starts)
+        runs = np.zeros(len(rows), dtype=np.intp)
+        runs[starts[1:]] = 1
+        group_of[rows[order]] = np.cumsum(runs)
+        group_rows = rows[order[starts]]
     inside = period_of >= 0
     row = np.full(len(periods) * n_groups, -1, dtype=np.intp)
     row[period_of[inside] * n_groups + group_of[inside]] = np.flatnonzero(inside)
     found = row >= 0
-    period = np.empty(len(row), dtype=object)
-    period[:] = [p for p in periods for _ in range(n_groups)]
-    out = {"period": period}
+    out = {"period": np.repeat(np.array(periods, dtype=object), n_groups)}
     if by:
-        tiled = groups.take(np.tile(np.arange(n_groups), len(periods))).reset_index(drop=True)
-        out |= {d: tiled[d] for d in by}
+        tiled = np.tile(group_rows, len(periods))
+        out |= {d: df[d].take(tiled).reset_index(drop=True) for d in by}
     for m in measures:
         values = df[m].to_numpy()
         if found.all():
