@@ -830,6 +830,84 @@ full join incident_cases as ic
 -- one facet and value is read at a time: stored in that order, most row groups are skipped
 order by facet, value;
 
+-- ---------------------------------------------------------------- rollup_nationality_sets
+-- Grain: nationality x nationalities x mission_code x host_state x is_pko x year x month x
+-- verified, with the incident and case columns of rollup_kpis, for the incidents (and their
+-- cases) whose sorted list of victim nationalities is `nationalities`: one row per value
+-- `nationality` of that list (incidents with no victim nationality are left out).
+-- A filter on several nationalities counts an incident once, under the smallest selected value
+-- its list holds: for each selected value, the rows of lists that hold no smaller selected
+-- value (summing rollup_kpis_facets over the values would count an incident with victims of
+-- two selected nationalities twice; persons, one nationality each, do sum). Stored by
+-- nationality, so only the selected values' rows are read.
+create or replace table rollup_nationality_sets as
+with
+incidents as (
+    -- the formulas of rollup_incidents
+    select
+        nationalities, mission_code, host_state, is_pko, year, month, verified,
+        count(*) as incidents,
+        count(*) filter (where first_notified_at is not null) as notified,
+        count(*) filter (where notification_delay_hours <= 24) as notified_24h,
+        count(*) filter (where notification_delay_hours <= 72) as notified_72h
+    from fact_incidents
+    where len(nationalities) > 0
+    group by all
+),
+cases as (
+    -- the formulas of rollup_cases
+    select
+        nationalities, mission_code, host_state, is_pko, year, month, verified,
+        count(*) as cases,
+        count(*) filter (where investigation_opened_on is not null) as investigated,
+        count(*) filter (where suspects_identified_on is not null) as suspects_identified,
+        count(*) filter (where arrest_on is not null) as arrested_cases,
+        count(*) filter (where prosecuted_on is not null) as prosecuted,
+        count(*) filter (where judgment_on is not null) as judged,
+        count(*) filter (where first_conviction_on is not null) as convicted_cases,
+        count(*) filter (where closed_without_prosecution_on is not null) as closed_without_prosecution,
+        sum(persons_arrested) as persons_arrested,
+        sum(persons_convicted) as persons_convicted,
+        sum(persons_acquitted) as persons_acquitted,
+        sum(suspects) as suspects,
+        count(*) filter (where outcome = 'full_justice') as full_justice,
+        count(*) filter (where outcome = 'partial_justice') as partial_justice,
+        count(*) filter (where outcome = 'impunity') as impunity,
+        count(*) filter (where outcome = 'pending') as pending
+    from fact_cases
+    where len(nationalities) > 0
+    group by all
+),
+sets as (
+    select
+        nationalities, mission_code, host_state, is_pko, year, month, verified,
+        cast(coalesce(sum(incidents), 0) as bigint) as incidents,
+        cast(coalesce(sum(notified), 0) as bigint) as notified,
+        cast(coalesce(sum(notified_24h), 0) as bigint) as notified_24h,
+        cast(coalesce(sum(notified_72h), 0) as bigint) as notified_72h,
+        cast(coalesce(sum(cases), 0) as bigint) as cases,
+        cast(coalesce(sum(investigated), 0) as bigint) as investigated,
+        cast(coalesce(sum(suspects_identified), 0) as bigint) as suspects_identified,
+        cast(coalesce(sum(arrested_cases), 0) as bigint) as arrested_cases,
+        cast(coalesce(sum(prosecuted), 0) as bigint) as prosecuted,
+        cast(coalesce(sum(judged), 0) as bigint) as judged,
+        cast(coalesce(sum(convicted_cases), 0) as bigint) as convicted_cases,
+        cast(coalesce(sum(closed_without_prosecution), 0) as bigint) as closed_without_prosecution,
+        cast(coalesce(sum(persons_arrested), 0) as bigint) as persons_arrested,
+        cast(coalesce(sum(persons_convicted), 0) as bigint) as persons_convicted,
+        cast(coalesce(sum(persons_acquitted), 0) as bigint) as persons_acquitted,
+        cast(coalesce(sum(suspects), 0) as bigint) as suspects,
+        cast(coalesce(sum(full_justice), 0) as bigint) as full_justice,
+        cast(coalesce(sum(partial_justice), 0) as bigint) as partial_justice,
+        cast(coalesce(sum(impunity), 0) as bigint) as impunity,
+        cast(coalesce(sum(pending), 0) as bigint) as pending
+    from (select * from incidents union all by name select * from cases)
+    group by all
+)
+select unnest(s.nationalities) as nationality, s.*
+from sets as s
+order by nationality;
+
 -- ---------------------------------------------------------------- notification rollups (para 8)
 -- notifications_by_state without the facts: counts per State from rollup_notifications, and
 -- the two medians (delay of a first notification to the State, days to an answer) exact in

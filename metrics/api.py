@@ -615,11 +615,15 @@ def _rollup_inputs(columns) -> tuple[str, ...]:
     return tuple(c for c in KPI_ROLLUP_SUMS if c in counts)
 
 
-def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | None] | None:
+def _kpi_facet(
+    f: Filters, scope: Scope, by
+) -> tuple[str, str | tuple[str, ...] | None, str | None] | None:
     """(facet, value, grouped dimension) of rollup_kpis_facets when the selection has exactly
     one condition on a victim attribute held as a list (one nationality, personnel type or
     gender filtered on; or one of them grouped on; or a contributing State's or a State of
-    nationality's scope with that one State) and otherwise fits the rollups; else None."""
+    nationality's scope with that one State) and otherwise fits the rollups; for a filter on
+    several nationalities, ('nationalities', the values sorted and distinct, None), read with
+    rollup_nationality_sets (_nationality_set_source); else None."""
     if f.as_of is not None or not f.month_aligned or f.act_types or "act_type" in by:
         return None
     filtered = [
@@ -645,7 +649,54 @@ def _kpi_facet(f: Filters, scope: Scope, by) -> tuple[str, str | None, str | Non
     if grouped:
         return grouped[0], None, grouped[0]
     dim, values = filtered[0]
-    return (dim, values[0], None) if len(values) == 1 else None
+    if len(values) == 1:
+        return dim, values[0], None
+    if dim == "nationality" and len(set(values)) <= _MAX_NATIONALITY_SET:
+        # several nationalities: persons from the facet, incidents and cases counted once
+        # each from rollup_nationality_sets (see _nationality_set_source)
+        return "nationalities", tuple(sorted(set(values))), None
+    return None
+
+
+# Nationalities a filter may hold for rollup_nationality_sets to answer it (the condition
+# grows with the square of their number; more read the facts).
+_MAX_NATIONALITY_SET = 12
+# rollup_kpis columns of persons (the rest: incidents and cases)
+_KPI_PERSON_SUMS = KPI_ROLLUP_SUMS[: KPI_ROLLUP_SUMS.index(INCIDENT_COUNTS[0])]
+
+
+def _nationality_set_source(values: tuple[str, ...]) -> tuple[str, list]:
+    """A relation with the columns of rollup_kpis for a filter on several nationalities
+    (`values` sorted, distinct): persons of those nationalities from rollup_kpis_facets, and
+    each incident and case with a victim of any of them once, from rollup_nationality_sets:
+    under the smallest selected value its list holds (the rows of each selected value whose
+    list holds no smaller one). One branch per value: an equality on the stored order skips
+    most of both tables (an IN list over them is read as an optional filter, several times
+    slower)."""
+    keys = "snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified"
+    others = [c for c in KPI_ROLLUP_SUMS if c not in _KPI_PERSON_SUMS]
+    persons = f"""
+        select {keys},
+            {", ".join(f"p.{c}" for c in _KPI_PERSON_SUMS)},
+            {", ".join(f"0 as {c}" for c in others)}
+        from rollup_kpis_facets as p
+        where p.facet = 'nationality' and p.listed and p.value = ?"""  # noqa: S608
+    incidents = f"""
+        select cast(null as date) as snapshot_date, n.mission_code, n.host_state, n.is_pko,
+            n.year, n.month, 'Malicious Act' as incident_type, n.verified,
+            {", ".join(f"0 as {c}" for c in _KPI_PERSON_SUMS)},
+            {", ".join(f"n.{c}" for c in others)}
+        from rollup_nationality_sets as n
+        where n.nationality = ?"""  # noqa: S608
+    parts, params = [], []
+    for i, value in enumerate(values):
+        parts.append(persons)
+        params.append(value)
+        parts.append(
+            incidents + "".join(" and not list_contains(n.nationalities, ?)" for _ in values[:i])
+        )
+        params += [value, *values[:i]]
+    return "(" + "\n        union all".join(parts) + "\n    )", params
 
 
 def _kpis_rollup(
@@ -672,10 +723,13 @@ def _kpis_rollup_columns(
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
     is a scalar subquery rather than a query of its own (measured: no faster). Each column
     summed costs about 0.1 ms (binding, scan, conversion), so only needed sums are read."""
-    table = "rollup_kpis"
+    table, source_params = "rollup_kpis", []
     dim = {d: f"k.{PERSON_DIM_COLUMNS[d]}" for d in by if d in PERSON_DIM_COLUMNS}
     if facet is None:
         w = person_where(f.replace(incident_types=()), "k", grain="month")
+    elif facet[0] == "nationalities":
+        w = person_where(f.replace(incident_types=(), nationalities=()), "k", grain="month")
+        table, source_params = _nationality_set_source(facet[1])
     else:
         name, value, grouped = facet
         w = person_where(
@@ -729,7 +783,7 @@ def _kpis_rollup_columns(
         from {table} as k where {w.sql}
         group by all
     """  # noqa: S608
-    data = con.execute(sql, [*key_params, *w.params]).fetchnumpy()
+    data = con.execute(sql, [*key_params, *source_params, *w.params]).fetchnumpy()
     n = len(data[fetched[0]])
     counts = np.zeros((n, len(KPI_ROLLUP_SUMS)), dtype="int64")
     for c in fetched:

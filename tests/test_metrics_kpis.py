@@ -91,6 +91,22 @@ def test_kpis_by_nationality_counts_an_incident_in_each_victims_group(con):
     assert df.loc["TGO", "cases"] == 2
 
 
+def test_several_nationalities_count_an_incident_once(con):
+    # I2 has TGO and SEN victims: once in a filter on both (rollup_nationality_sets), as the
+    # incident facts count it (read as of today)
+    both = Filters(nationalities=("TGO", "SEN"))
+    k = kpi(con, both)
+    alone = [kpi(con, Filters(nationalities=(n,))) for n in ("TGO", "SEN")]
+    assert k["incidents"] < sum(a["incidents"] for a in alone)
+    assert k["killed"] == sum(a["killed"] for a in alone)  # persons have one nationality
+    for by in ((), ("year",), ("mission",)):
+        pd.testing.assert_frame_equal(
+            metrics.kpis(con, both, FULL, by=by),
+            metrics.kpis(con, both.replace(as_of=date.today()), FULL, by=by),
+            check_dtype=False,
+        )
+
+
 def test_day_level_periods_read_the_person_facts(con):
     # 2021-06-05 .. 2021-06-05 is not month-aligned: fact_persons path
     k = kpi(con, Filters(date_from="2021-06-05", date_to="2021-06-05"))
