@@ -1316,6 +1316,14 @@ CASE_SORTS = {
     "case_id": "c.case_id",
     "last_event_on": "c.last_event_on desc nulls last, c.case_id",
 }
+# The leading key of each sort but case_id (expression, direction; nulls last as in
+# CASE_SORTS): a page of the list lies among the cases whose key is not past the key of the
+# case at the page's end in that order, which one top-N on a date finds (see case_list).
+_CASE_SORT_KEYS = {
+    "incident_date": ("c.incident_date", "desc"),
+    "days_in_current_stage": ("coalesce(c.last_event_on, c.opened_on)", "asc"),
+    "last_event_on": ("c.last_event_on", "desc"),
+}
 
 
 def _case_rows_sql(f: Filters, scope: Scope, days: int, extra_where: str = ""):
@@ -1359,15 +1367,37 @@ def case_list(
         # column of every case costs about a third more at 10M cases)
         w = incident_where(f, "c")
         w.add_pred(scope.incident_predicate("c"))
+        ranked, ranked_where, ranked_params = "fact_cases", f"where {w.sql}", w.params
+        if sort in _CASE_SORT_KEYS and limit > 0 and offset >= 0:
+            # the cases whose sort key is not past the furthest of the first limit + offset
+            # keys in the order (a top-N on one date), and those with no key (sorted last):
+            # the page is among them, and ordering them compares case ids for a few cases
+            # instead of every one (the bound reaches the scan as a filter)
+            key, direction = _CASE_SORT_KEYS[sort]
+            within, furthest = ("<=", "max") if direction == "asc" else (">=", "min")
+            bound = f"""(
+                select {furthest}(k) from (
+                    select {key} as k from fact_cases as c where {w.sql}
+                    order by k {direction} nulls last limit ?
+                )
+            )"""  # noqa: S608 - identifiers ours, values bound
+            cols = "c.rowid, c.case_id, c.incident_date, c.last_event_on, c.opened_on"
+            ranked = f"""(
+                select {cols} from fact_cases as c where {w.sql} and {key} {within} {bound}
+                union all
+                select {cols} from fact_cases as c where {w.sql} and {key} is null
+            )"""  # noqa: S608 - identifiers ours, values bound
+            ranked_where = ""
+            ranked_params = [*w.params, *w.params, int(limit) + int(offset), *w.params]
         page = f"""
             and c.rowid in (
-                select c.rowid from fact_cases as c where {w.sql}
+                select c.rowid from {ranked} as c {ranked_where}
                 order by {CASE_SORTS[sort]} limit ? offset ?
             )
         """  # noqa: S608 - identifiers ours, values bound
         sql, params = _case_rows_sql(f, scope, days, page)
         sql += f" order by {CASE_SORTS[sort]}"
-        params += [*w.params, int(limit), int(offset)]
+        params += [*ranked_params, int(limit), int(offset)]
         return _finish(_q(con, sql, params), scope, rows=True)
     sql, params = _case_rows_sql(f, scope, days)
     sql += f" order by {CASE_SORTS[sort]}"
