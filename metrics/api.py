@@ -1802,31 +1802,49 @@ def _notifications_rollup(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
     Counts: sums of rollup_notifications. Medians, exact: the selected counts per bin give, per
     State, the bin and the rank within it of the one or two middle values (DuckDB's median
     interpolates halfway between them for an even count); the values of those bins only are
-    then read from rollup_notification_values, stored bin first."""
+    then read from rollup_notification_values, stored bin first, and ordered per bin."""
     w = incident_where(f, "r", rollup=True)
     w.add_pred(_notification_scope(scope, "r.recipient_state", "r.mission_code"))
     bins = range(1, _NOTIFICATION_BINS + 1)
-    bin_cols = [f"{p}_{j:02d}" for p in _NOTIFICATION_MEDIANS.values() for j in bins]
-    sums = ", ".join(f"sum(r.{c}) as {c}" for c in (*_NOTIFICATION_COUNTS, *bin_cols))
-    sql = f"""
-        select r.recipient_state as state, {sums}
-        from rollup_notifications as r where {w.sql}
-        group by r.recipient_state order by r.recipient_state
-    """  # noqa: S608
-    counts = _q(con, sql, w.params)
-    states = counts["state"].tolist()
-    # (measure, state, bin, rank within the bin) of each middle value
-    wanted: list[tuple[str, str, int, int]] = []
-    for measure, prefix in _NOTIFICATION_MEDIANS.items():
-        per_bin = counts[[f"{prefix}_{j:02d}" for j in bins]].to_numpy(dtype="int64", na_value=0)
-        upto = per_bin.cumsum(axis=1)
-        for i, state in enumerate(states):
-            total = int(upto[i, -1])
-            if total == 0:
-                continue
-            for rank in sorted({(total - 1) // 2, total // 2}):
-                b = int(np.searchsorted(upto[i], rank, side="right"))
-                wanted.append((measure, state, b + 1, rank - int(upto[i, b] - per_bin[i, b])))
+    # Bins summed together: first the two middle bins alone and those below and above them
+    # each as one sum (r2589_rank_bin puts the middle values of a State, and of most
+    # selections, in bins 8 and 9; far fewer sums to compute), then, if a middle value of some
+    # State falls elsewhere, every bin.
+    low, high = _NOTIFICATION_BINS // 2, _NOTIFICATION_BINS // 2 + 1
+    coarse = [tuple(range(1, low)), (low,), (high,), tuple(range(high + 1, max(bins) + 1))]
+    for groups in (coarse, [(j,) for j in bins]):
+        group_sums = [
+            f"sum({' + '.join(f'r.{p}_{j:02d}' for j in g)}) as {p}_{gi:02d}"
+            for p in _NOTIFICATION_MEDIANS.values()
+            for gi, g in enumerate(groups)
+        ]
+        sums = ", ".join([*(f"sum(r.{c}) as {c}" for c in _NOTIFICATION_COUNTS), *group_sums])
+        sql = f"""
+            select r.recipient_state as state, {sums}
+            from rollup_notifications as r where {w.sql}
+            group by r.recipient_state order by r.recipient_state
+        """  # noqa: S608
+        counts = _q(con, sql, w.params)
+        states = counts["state"].tolist()
+        # (measure, state, bin, rank within the bin) of each middle value
+        wanted: list[tuple[str, str, int, int]] = []
+        found = True
+        for measure, prefix in _NOTIFICATION_MEDIANS.items():
+            per_group = counts[[f"{prefix}_{gi:02d}" for gi in range(len(groups))]].to_numpy(
+                dtype="int64", na_value=0
+            )
+            upto = per_group.cumsum(axis=1)
+            for i, state in enumerate(states):
+                total = int(upto[i, -1])
+                if total == 0:
+                    continue
+                for rank in sorted({(total - 1) // 2, total // 2}):
+                    g = int(np.searchsorted(upto[i], rank, side="right"))
+                    found &= len(groups[g]) == 1
+                    start = int(upto[i, g] - per_group[i, g])
+                    wanted.append((measure, state, groups[g][0], rank - start))
+        if found:
+            break
     middle: dict[tuple[str, str], float] = {}
     if wanted:
         wv = incident_where(f, "v", rollup=True)
@@ -1834,23 +1852,20 @@ def _notifications_rollup(con: Con, f: Filters, scope: Scope) -> pd.DataFrame:
         sql = f"""
             with wanted as (select unnest(?::struct(
                 measure varchar, state varchar, bin bigint, rank bigint)[], recursive := true)),
-            slice as (
-                select v.measure, v.recipient_state as state, v.bin, v.value, count(*) as n
+            bins as (
+                -- the selected values of each wanted bin, in order
+                select v.measure, v.recipient_state as state, v.bin,
+                    list(v.value order by v.value) as vals
                 from rollup_notification_values as v
                 semi join wanted as k
                     on k.measure = v.measure and k.state = v.recipient_state and k.bin = v.bin
                 where v.bin between ? and ? and {wv.sql}
                 group by all
-            ),
-            ranked as (
-                select *, sum(n) over (partition by measure, state, bin order by value) as upto
-                from slice
             )
             -- the median of the one or two middle values: DuckDB's own interpolation
-            select k.measure, k.state, median(r.value) as value
-            from wanted as k join ranked as r
-                on r.measure = k.measure and r.state = k.state and r.bin = k.bin
-                and k.rank >= r.upto - r.n and k.rank < r.upto
+            select k.measure, k.state, median(b.vals[k.rank + 1]) as value
+            from wanted as k join bins as b
+                on b.measure = k.measure and b.state = k.state and b.bin = k.bin
             group by k.measure, k.state
         """  # noqa: S608
         params = [
