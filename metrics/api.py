@@ -261,38 +261,39 @@ def _person_scope_fits_rollup(scope: Scope) -> bool:
     )
 
 
-def _persons_sql(con: Con, f: Filters, scope: Scope, by) -> tuple[str, list]:
+def _persons_sql(con: Con, f: Filters, scope: Scope, by, sums=PERSON_SUMS) -> tuple[str, list]:
     """Person counts by dims: from rollup_persons_mission (the headline rollup) when nothing
     asks for nationality, personnel type or gender; else rollup_persons (month-aligned
     periods) or fact_persons (any other period). A period that starts on a 1st but ends
     mid-month (a past as-of date, typically) reads the rollups for its whole months and
     fact_persons for the last, partial month only.
 
-    register_all / register_malicious ignore the incident-type filter (malicious_share)."""
+    register_all / register_malicious ignore the incident-type filter (malicious_share).
+    `sums`: the PERSON_SUMS computed (the others are left out)."""
     snapshot = register_snapshot(con, f)
     upper = f.upper_date
     if not f.month_aligned and upper is not None and (f.date_from is None or f.date_from.day == 1):
         first = upper.replace(day=1)
         tail = _persons_part_sql(
-            f.replace(date_from=first, date_to=upper, as_of=None), scope, by, snapshot
+            f.replace(date_from=first, date_to=upper, as_of=None), scope, by, snapshot, sums
         )
         if f.date_from is not None and f.date_from >= first:
             return tail
         head = _persons_part_sql(
-            f.replace(date_to=first - timedelta(days=1), as_of=None), scope, by, snapshot
+            f.replace(date_to=first - timedelta(days=1), as_of=None), scope, by, snapshot, sums
         )
         keys = ", ".join(by)
-        sums = ", ".join(f"sum({c}) as {c}" for c in PERSON_SUMS)
+        totals = ", ".join(f"sum({c}) as {c}" for c in sums)
         sql = f"""
-            select {keys + "," if by else ""} {sums}
+            select {keys + "," if by else ""} {totals}
             from ({head[0]} union all by name {tail[0]})
             {"group by " + keys if by else ""}
         """  # noqa: S608 - identifiers from allow-lists, values bound
         return sql, [*head[1], *tail[1]]
-    return _persons_part_sql(f, scope, by, snapshot)
+    return _persons_part_sql(f, scope, by, snapshot, sums)
 
 
-def _persons_part_sql(f: Filters, scope: Scope, by, snapshot) -> tuple[str, list]:
+def _persons_part_sql(f: Filters, scope: Scope, by, snapshot, sums=PERSON_SUMS) -> tuple[str, list]:
     if not f.month_aligned:
         table, n = "fact_persons", "1"
     elif (
@@ -320,33 +321,37 @@ def _persons_part_sql(f: Filters, scope: Scope, by, snapshot) -> tuple[str, list
     if table == "rollup_persons_mission":
         # wide rollup: persons by outcome are columns, women / unknown gender among them
         s_ = "filter (where p.sel)"
-        aggs = f"""
-            sum(p.killed) {s_} as killed,
-            sum(p.injured) {s_} as injured,
-            sum(p.detained) {s_} as detained,
-            sum(p.abducted) {s_} as abducted,
-            sum(p.killed_tracked) {s_} as killed_tracked,
-            sum(p.killed + p.injured + p.detained + p.abducted) {s_} as persons_harmed,
-            sum(p.killed_f + p.harmed_f) {s_} as women,
-            sum(p.killed_unknown + p.harmed_unknown) {s_} as unknown_gender,
-            sum(p.killed_unknown) {s_} as killed_unknown_gender,
-            sum(p.killed) as register_all,
-            sum(p.killed) filter (where p.incident_type = 'Malicious Act') as register_malicious
-        """
+        aggs = {
+            "killed": f"sum(p.killed) {s_}",
+            "injured": f"sum(p.injured) {s_}",
+            "detained": f"sum(p.detained) {s_}",
+            "abducted": f"sum(p.abducted) {s_}",
+            "killed_tracked": f"sum(p.killed_tracked) {s_}",
+            "persons_harmed": f"sum(p.killed + p.injured + p.detained + p.abducted) {s_}",
+            "women": f"sum(p.killed_f + p.harmed_f) {s_}",
+            "unknown_gender": f"sum(p.killed_unknown + p.harmed_unknown) {s_}",
+            "killed_unknown_gender": f"sum(p.killed_unknown) {s_}",
+            "register_all": "sum(p.killed)",
+            "register_malicious": "sum(p.killed) filter (where p.incident_type = 'Malicious Act')",
+        }
     else:
-        aggs = f"""
-            sum({n}) filter (where {killed}) as killed,
-            sum({n}) filter (where {tracked} and p.outcome = 'injured') as injured,
-            sum({n}) filter (where {tracked} and p.outcome = 'detained') as detained,
-            sum({n}) filter (where {tracked} and p.outcome = 'abducted') as abducted,
-            sum({n}) filter (where {tracked} and p.outcome = 'killed') as killed_tracked,
-            sum({n}) filter (where {harmed}) as persons_harmed,
-            sum({n}) filter (where {harmed} and p.gender = 'F') as women,
-            sum({n}) filter (where {harmed} and p.gender = 'unknown') as unknown_gender,
-            sum({n}) filter (where {killed} and p.gender = 'unknown') as killed_unknown_gender,
-            sum({n}) filter (where p.source = 'register') as register_all,
-            sum({n}) filter (where p.source = 'register' and p.incident_type = 'Malicious Act') as register_malicious
-        """
+        aggs = {
+            "killed": f"sum({n}) filter (where {killed})",
+            "injured": f"sum({n}) filter (where {tracked} and p.outcome = 'injured')",
+            "detained": f"sum({n}) filter (where {tracked} and p.outcome = 'detained')",
+            "abducted": f"sum({n}) filter (where {tracked} and p.outcome = 'abducted')",
+            "killed_tracked": f"sum({n}) filter (where {tracked} and p.outcome = 'killed')",
+            "persons_harmed": f"sum({n}) filter (where {harmed})",
+            "women": f"sum({n}) filter (where {harmed} and p.gender = 'F')",
+            "unknown_gender": f"sum({n}) filter (where {harmed} and p.gender = 'unknown')",
+            "killed_unknown_gender": f"sum({n}) filter (where {killed} and p.gender = 'unknown')",
+            "register_all": f"sum({n}) filter (where p.source = 'register')",
+            "register_malicious": (
+                f"sum({n}) filter (where p.source = 'register'"
+                " and p.incident_type = 'Malicious Act')"
+            ),
+        }
+    aggs = ", ".join(f"{aggs[c]} as {c}" for c in sums)
     sql = f"""
         select {sel} {aggs}
         from (select *, {selected} as sel from {table} as p where {w.sql}) as p
@@ -355,9 +360,9 @@ def _persons_part_sql(f: Filters, scope: Scope, by, snapshot) -> tuple[str, list
     return sql, [*sparams, *w.params]
 
 
-def _persons(con: Con, f: Filters, scope: Scope, by) -> pd.DataFrame:
-    sql, params = _persons_sql(con, f, scope, by)
-    return _fill_counts(_q(con, sql, params), PERSON_SUMS)
+def _persons(con: Con, f: Filters, scope: Scope, by, sums=PERSON_SUMS) -> pd.DataFrame:
+    sql, params = _persons_sql(con, f, scope, by, sums)
+    return _fill_counts(_q(con, sql, params), sums)
 
 
 # ---------------------------------------------------------------------------- incidents
@@ -2162,7 +2167,7 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
                    cast(coalesce(count_if(not i.verified), 0) as bigint) as not_confirmed,
                    sum(i.victims) as victims, sum(i.victims_unknown) as victims_unknown_gender
             from fact_incidents as i where {wi.sql} group by 1"""  # noqa: S608
-    inc = _q(con, sql, wi.params)
+    isql, iparams = sql, wi.params
     wc = incident_where(f, "c", rollup=rollup)
     wc.add_pred(scope.incident_predicate("c"))
     if rollup:
@@ -2176,18 +2181,12 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
                        and coalesce(c.arrest_on, c.prosecuted_on, c.judgment_on) is not null)
                    or (c.judgment_on is not null and c.charges_on is null
                        and c.trial_opened_on is null)), 0) as bigint) as missing_stage_dates"""
-    sql = f"""
+    csql = f"""
         select c.mission_code as mission, {measures}
         from {source} as c where {wc.sql} group by 1"""  # noqa: S608
-    cas = _q(con, sql, [*sparams, *wc.params])
-    reg = _persons(con, f.replace(genders=()), scope, ("mission",))
-    reg = reg.rename(
-        columns={
-            "killed": "register_fatalities",
-            "killed_unknown_gender": "register_unknown_gender",
-        }
-    )[["mission", "register_fatalities", "register_unknown_gender"]]
-    df = inc.merge(cas, on="mission", how="outer").merge(reg, on="mission", how="outer")
+    psql, pparams = _persons_sql(
+        con, f.replace(genders=()), scope, ("mission",), ("killed", "killed_unknown_gender")
+    )
     counts = (
         "incidents",
         "not_confirmed",
@@ -2198,6 +2197,29 @@ def completeness(con: Con, filters: Filters | None, scope: Scope) -> pd.DataFram
         "register_fatalities",
         "register_unknown_gender",
     )
+    # the three parts side by side per mission in one statement (missions are never null)
+    sources = (
+        "i.incidents",
+        "i.not_confirmed",
+        "i.victims",
+        "i.victims_unknown_gender",
+        "c.cases",
+        "c.missing_stage_dates",
+        "p.killed",
+        "p.killed_unknown_gender",
+    )
+    values = ", ".join(
+        f"cast(coalesce({x}, 0) as bigint) as {name}"
+        for x, name in zip(sources, counts, strict=True)
+    )
+    sql = f"""
+        select coalesce(i.mission, c.mission, p.mission) as mission, {values}
+        from ({isql}) as i
+        full join ({csql}) as c on c.mission = i.mission
+        full join ({psql}) as p on p.mission = coalesce(i.mission, c.mission)
+        order by 1
+    """  # noqa: S608 - identifiers ours, values bound
+    df = _q(con, sql, [*iparams, *sparams, *wc.params, *pparams])
     df = _fill_counts(df, counts)
     df = df[(df[list(counts)] != 0).any(axis=1)]
     df["share_unverified"] = _rate(df["not_confirmed"], df["incidents"])
