@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
@@ -205,6 +206,14 @@ def pandas_kpis(t: dict[str, pd.DataFrame]) -> dict:
     }
 
 
+def fact_budget(cases: int) -> int:
+    """The incident-grain budget of the size nearest to `cases` (on a log scale: the 1M budget
+    up to ~3.2M cases, the 10M budget beyond), from the database's own case count, so that
+    `--db` on a 10M database is held to the 10M budget."""
+    sizes = sorted(BUDGET_FACT_MS)
+    return BUDGET_FACT_MS[min(sizes, key=lambda n: abs(math.log(max(cases, 1) / n)))]
+
+
 def run(db: Path, cases: int, repeat: int, with_pandas: bool) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     counts = {
@@ -214,7 +223,7 @@ def run(db: Path, cases: int, repeat: int, with_pandas: bool) -> dict:
     import os
 
     out = {"db": str(db), "counts": counts, "results": [], "loadavg_start": os.getloadavg()}
-    budget_fact = BUDGET_FACT_MS.get(cases, BUDGET_FACT_MS[10_000_000])
+    budget_fact = fact_budget(counts["cases"])
     for kind, name, fn in workloads(con):
         r = timed(fn, repeat) | {"kind": kind, "name": name}
         budget = {"rollup": BUDGET_ROLLUP_MS, "fact": budget_fact}.get(kind, BUDGET_MAX_MS)
