@@ -593,37 +593,12 @@ with parts as (
         suspects, full_justice, partial_justice, impunity, pending
     from rollup_cases
 )
+-- every count summed per key (null when no part has it: 0), as bigint
 select
     snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified,
-    cast(coalesce(sum(killed), 0) as bigint) as killed,
-    cast(coalesce(sum(killed_f), 0) as bigint) as killed_f,
-    cast(coalesce(sum(killed_unknown), 0) as bigint) as killed_unknown,
-    cast(coalesce(sum(injured), 0) as bigint) as injured,
-    cast(coalesce(sum(detained), 0) as bigint) as detained,
-    cast(coalesce(sum(abducted), 0) as bigint) as abducted,
-    cast(coalesce(sum(killed_tracked), 0) as bigint) as killed_tracked,
-    cast(coalesce(sum(harmed_f), 0) as bigint) as harmed_f,
-    cast(coalesce(sum(harmed_unknown), 0) as bigint) as harmed_unknown,
-    cast(coalesce(sum(incidents), 0) as bigint) as incidents,
-    cast(coalesce(sum(notified), 0) as bigint) as notified,
-    cast(coalesce(sum(notified_24h), 0) as bigint) as notified_24h,
-    cast(coalesce(sum(notified_72h), 0) as bigint) as notified_72h,
-    cast(coalesce(sum(cases), 0) as bigint) as cases,
-    cast(coalesce(sum(investigated), 0) as bigint) as investigated,
-    cast(coalesce(sum(suspects_identified), 0) as bigint) as suspects_identified,
-    cast(coalesce(sum(arrested_cases), 0) as bigint) as arrested_cases,
-    cast(coalesce(sum(prosecuted), 0) as bigint) as prosecuted,
-    cast(coalesce(sum(judged), 0) as bigint) as judged,
-    cast(coalesce(sum(convicted_cases), 0) as bigint) as convicted_cases,
-    cast(coalesce(sum(closed_without_prosecution), 0) as bigint) as closed_without_prosecution,
-    cast(coalesce(sum(persons_arrested), 0) as bigint) as persons_arrested,
-    cast(coalesce(sum(persons_convicted), 0) as bigint) as persons_convicted,
-    cast(coalesce(sum(persons_acquitted), 0) as bigint) as persons_acquitted,
-    cast(coalesce(sum(suspects), 0) as bigint) as suspects,
-    cast(coalesce(sum(full_justice), 0) as bigint) as full_justice,
-    cast(coalesce(sum(partial_justice), 0) as bigint) as partial_justice,
-    cast(coalesce(sum(impunity), 0) as bigint) as impunity,
-    cast(coalesce(sum(pending), 0) as bigint) as pending
+    cast(coalesce(sum(columns(* exclude (
+        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified
+    ))), 0) as bigint)
 from parts
 group by all;
 
@@ -879,28 +854,12 @@ cases as (
     group by all
 ),
 sets as (
+    -- every count summed per set and key, as rollup_kpis sums them
     select
         nationalities, mission_code, host_state, is_pko, year, month, verified,
-        cast(coalesce(sum(incidents), 0) as bigint) as incidents,
-        cast(coalesce(sum(notified), 0) as bigint) as notified,
-        cast(coalesce(sum(notified_24h), 0) as bigint) as notified_24h,
-        cast(coalesce(sum(notified_72h), 0) as bigint) as notified_72h,
-        cast(coalesce(sum(cases), 0) as bigint) as cases,
-        cast(coalesce(sum(investigated), 0) as bigint) as investigated,
-        cast(coalesce(sum(suspects_identified), 0) as bigint) as suspects_identified,
-        cast(coalesce(sum(arrested_cases), 0) as bigint) as arrested_cases,
-        cast(coalesce(sum(prosecuted), 0) as bigint) as prosecuted,
-        cast(coalesce(sum(judged), 0) as bigint) as judged,
-        cast(coalesce(sum(convicted_cases), 0) as bigint) as convicted_cases,
-        cast(coalesce(sum(closed_without_prosecution), 0) as bigint) as closed_without_prosecution,
-        cast(coalesce(sum(persons_arrested), 0) as bigint) as persons_arrested,
-        cast(coalesce(sum(persons_convicted), 0) as bigint) as persons_convicted,
-        cast(coalesce(sum(persons_acquitted), 0) as bigint) as persons_acquitted,
-        cast(coalesce(sum(suspects), 0) as bigint) as suspects,
-        cast(coalesce(sum(full_justice), 0) as bigint) as full_justice,
-        cast(coalesce(sum(partial_justice), 0) as bigint) as partial_justice,
-        cast(coalesce(sum(impunity), 0) as bigint) as impunity,
-        cast(coalesce(sum(pending), 0) as bigint) as pending
+        cast(coalesce(sum(columns(* exclude (
+            nationalities, mission_code, host_state, is_pko, year, month, verified
+        ))), 0) as bigint)
     from (select * from incidents union all by name select * from cases)
     group by all
 )
