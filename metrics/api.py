@@ -611,13 +611,20 @@ KPI_ROLLUP_INPUTS = {
 }
 
 
+def _counts_for(columns) -> tuple[str, ...]:
+    """The counts of ALL_COUNTS that the KPI columns `columns` (counts or rates) are made of,
+    in ALL_COUNTS order."""
+    wanted = set()
+    for c in columns:
+        rate = next(((num, den) for r, num, den in RATE_DEFS if r == c), None)
+        wanted.update(rate or (("register_all",) if c == "killed_all_types" else (c,)))
+    return tuple(c for c in ALL_COUNTS if c in wanted)
+
+
 def _rollup_inputs(columns) -> tuple[str, ...]:
     """The rollup_kpis columns the KPI columns `columns` (counts or rates) are computed from."""
-    counts = set()
-    for c in columns:
-        for x in next(([n, d] for r, n, d in RATE_DEFS if r == c), [c]):
-            counts.update(KPI_ROLLUP_INPUTS.get(x, (x,)))
-    return tuple(c for c in KPI_ROLLUP_SUMS if c in counts)
+    inputs = {x for c in _counts_for(columns) for x in KPI_ROLLUP_INPUTS.get(c, (c,))}
+    return tuple(c for c in KPI_ROLLUP_SUMS if c in inputs)
 
 
 def _kpi_facet(
@@ -866,14 +873,15 @@ def _kpis_rollup_columns(
     return out
 
 
-def _counts_for(columns) -> tuple[str, ...]:
-    """The counts of ALL_COUNTS that the KPI columns `columns` (counts or rates) are made of,
-    in ALL_COUNTS order."""
-    wanted = set()
-    for c in columns:
-        rate = next(((num, den) for r, num, den in RATE_DEFS if r == c), None)
-        wanted.update(rate or (("register_all",) if c == "killed_all_types" else (c,)))
-    return tuple(c for c in ALL_COUNTS if c in wanted)
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """(code of each value in sorted order of the distinct values, number of them), as
+    np.unique's inverse; text by a hash factorisation (~7x faster than np.unique's comparison
+    sort of an object array)."""
+    if values.dtype == object:
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes, len(uniques)
+    uniques, inverse = np.unique(values, return_inverse=True)
+    return inverse, len(uniques)
 
 
 def _group_runs(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -882,18 +890,12 @@ def _group_runs(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]
     codes = []
     for values in keys:
         mask, data = np.ma.getmaskarray(values), np.ma.getdata(values)
-        # text keys: a hash factorisation with sorted uniques (the codes np.unique gives, ~7x
-        # faster on object arrays than its comparison sort)
-        unique = (lambda a: pd.factorize(a, sort=True)) if data.dtype == object else None
         if mask.any():
-            if unique:
-                inverse, uniques = unique(data[~mask])
-            else:
-                uniques, inverse = np.unique(data[~mask], return_inverse=True)
-            code = np.full(n, len(uniques), dtype=np.intp)
+            inverse, k = _sorted_codes(data[~mask])
+            code = np.full(n, k, dtype=np.intp)  # nulls after every value
             code[~mask] = inverse
         else:
-            code = unique(data)[0] if unique else np.unique(data, return_inverse=True)[1]
+            code = _sorted_codes(data)[0]
         codes.append(code.reshape(-1))
     order = np.lexsort(codes[::-1])
     if n == 0:
@@ -1005,20 +1007,10 @@ def _period(con: Con, f: Filters) -> tuple[date, date]:
     return start, end
 
 
-def _one_row(df: pd.DataFrame) -> pd.DataFrame:
-    """The one row of an ungrouped KPI frame: a group dropped for holding nothing is a row of
-    zeros (null rates), as kpis() without groups returns it."""
-    if len(df):
-        return df.reset_index(drop=True)
-    row = {c: [0] for c in ALL_COUNTS}
-    row |= {rate: [np.nan] for rate, _, _ in RATE_DEFS}
-    row["killed_all_types"] = [0]
-    return pd.DataFrame(row)
-
-
 def _one_row_of(columns: dict, rows: np.ndarray) -> pd.DataFrame:
-    """The KPI_COLUMNS of `columns` (from _kpis_rollup_columns) at `rows` (one or none) as
-    _columns(_one_row(...), KPI_COLUMNS) gives them: no row is a row of zeros (null rates)."""
+    """The KPI_COLUMNS of `columns` (from _kpis_rollup_columns) at `rows` (one or none), as
+    kpis() without groups returns them: a group dropped for holding nothing is a row of zeros
+    (null rates)."""
     if len(rows):
         return pd.DataFrame({c: np.asarray(columns[c])[rows] for c in KPI_COLUMNS})
     return pd.DataFrame(
