@@ -593,14 +593,20 @@ with parts as (
         suspects, full_justice, partial_justice, impunity, pending
     from rollup_cases
 )
--- every count summed per key (null when no part has it: 0), as bigint
-select
-    snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified,
-    cast(coalesce(sum(columns(* exclude (
-        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified
-    ))), 0) as bigint)
-from parts
-group by all;
+-- every count summed per key (null when no part has it: 0), as bigint; any_count, the
+-- row's largest count, tells without reading every count whether a group holds anything
+select *, greatest(*columns(* exclude (
+    snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified
+))) as any_count
+from (
+    select
+        snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified,
+        cast(coalesce(sum(columns(* exclude (
+            snapshot_date, mission_code, host_state, is_pko, year, month, incident_type, verified
+        ))), 0) as bigint)
+    from parts
+    group by all
+);
 
 -- ---------------------------------------------------------------- rollup_kpis_facets
 -- Grain: facet x value x listed x the grain of rollup_kpis (snapshot_date x mission_code x
@@ -752,56 +758,62 @@ incident_cases as (
         and c.verified is not distinct from i.verified
 )
 -- persons beside incidents and cases (the latter have no snapshot and incident type
--- 'Malicious Act'), joined as above
-select
-    coalesce(p.facet, ic.facet) as facet,
-    coalesce(p.value, ic.value) as value,
-    coalesce(p.listed, ic.listed) as listed,
-    p.snapshot_date,
-    coalesce(p.mission_code, ic.mission_code) as mission_code,
-    coalesce(p.host_state, ic.host_state) as host_state,
-    coalesce(p.is_pko, ic.is_pko) as is_pko,
-    coalesce(p.year, ic.year) as year,
-    coalesce(p.month, ic.month) as month,
-    if(p.facet is null, 'Malicious Act', p.incident_type) as incident_type,
-    coalesce(p.verified, ic.verified) as verified,
-    cast(coalesce(p.killed, 0) as bigint) as killed,
-    cast(coalesce(p.killed_f, 0) as bigint) as killed_f,
-    cast(coalesce(p.killed_unknown, 0) as bigint) as killed_unknown,
-    cast(coalesce(p.injured, 0) as bigint) as injured,
-    cast(coalesce(p.detained, 0) as bigint) as detained,
-    cast(coalesce(p.abducted, 0) as bigint) as abducted,
-    cast(coalesce(p.killed_tracked, 0) as bigint) as killed_tracked,
-    cast(coalesce(p.harmed_f, 0) as bigint) as harmed_f,
-    cast(coalesce(p.harmed_unknown, 0) as bigint) as harmed_unknown,
-    cast(coalesce(ic.incidents, 0) as bigint) as incidents,
-    cast(coalesce(ic.notified, 0) as bigint) as notified,
-    cast(coalesce(ic.notified_24h, 0) as bigint) as notified_24h,
-    cast(coalesce(ic.notified_72h, 0) as bigint) as notified_72h,
-    cast(coalesce(ic.cases, 0) as bigint) as cases,
-    cast(coalesce(ic.investigated, 0) as bigint) as investigated,
-    cast(coalesce(ic.suspects_identified, 0) as bigint) as suspects_identified,
-    cast(coalesce(ic.arrested_cases, 0) as bigint) as arrested_cases,
-    cast(coalesce(ic.prosecuted, 0) as bigint) as prosecuted,
-    cast(coalesce(ic.judged, 0) as bigint) as judged,
-    cast(coalesce(ic.convicted_cases, 0) as bigint) as convicted_cases,
-    cast(coalesce(ic.closed_without_prosecution, 0) as bigint) as closed_without_prosecution,
-    cast(coalesce(ic.persons_arrested, 0) as bigint) as persons_arrested,
-    cast(coalesce(ic.persons_convicted, 0) as bigint) as persons_convicted,
-    cast(coalesce(ic.persons_acquitted, 0) as bigint) as persons_acquitted,
-    cast(coalesce(ic.suspects, 0) as bigint) as suspects,
-    cast(coalesce(ic.full_justice, 0) as bigint) as full_justice,
-    cast(coalesce(ic.partial_justice, 0) as bigint) as partial_justice,
-    cast(coalesce(ic.impunity, 0) as bigint) as impunity,
-    cast(coalesce(ic.pending, 0) as bigint) as pending
-from persons as p
-full join incident_cases as ic
-    on ic.facet is not distinct from p.facet and ic.value is not distinct from p.value
-    and ic.listed is not distinct from p.listed and p.snapshot_date is null
-    and ic.mission_code is not distinct from p.mission_code
-    and ic.host_state is not distinct from p.host_state and ic.is_pko is not distinct from p.is_pko
-    and ic.year is not distinct from p.year and ic.month is not distinct from p.month
-    and p.incident_type = 'Malicious Act' and ic.verified is not distinct from p.verified
+-- 'Malicious Act'), joined as above; any_count, the row's largest count, as in rollup_kpis
+select *, greatest(*columns(* exclude (
+    facet, value, listed, snapshot_date, mission_code, host_state, is_pko, year, month,
+    incident_type, verified
+))) as any_count
+from (
+    select
+        coalesce(p.facet, ic.facet) as facet,
+        coalesce(p.value, ic.value) as value,
+        coalesce(p.listed, ic.listed) as listed,
+        p.snapshot_date,
+        coalesce(p.mission_code, ic.mission_code) as mission_code,
+        coalesce(p.host_state, ic.host_state) as host_state,
+        coalesce(p.is_pko, ic.is_pko) as is_pko,
+        coalesce(p.year, ic.year) as year,
+        coalesce(p.month, ic.month) as month,
+        if(p.facet is null, 'Malicious Act', p.incident_type) as incident_type,
+        coalesce(p.verified, ic.verified) as verified,
+        cast(coalesce(p.killed, 0) as bigint) as killed,
+        cast(coalesce(p.killed_f, 0) as bigint) as killed_f,
+        cast(coalesce(p.killed_unknown, 0) as bigint) as killed_unknown,
+        cast(coalesce(p.injured, 0) as bigint) as injured,
+        cast(coalesce(p.detained, 0) as bigint) as detained,
+        cast(coalesce(p.abducted, 0) as bigint) as abducted,
+        cast(coalesce(p.killed_tracked, 0) as bigint) as killed_tracked,
+        cast(coalesce(p.harmed_f, 0) as bigint) as harmed_f,
+        cast(coalesce(p.harmed_unknown, 0) as bigint) as harmed_unknown,
+        cast(coalesce(ic.incidents, 0) as bigint) as incidents,
+        cast(coalesce(ic.notified, 0) as bigint) as notified,
+        cast(coalesce(ic.notified_24h, 0) as bigint) as notified_24h,
+        cast(coalesce(ic.notified_72h, 0) as bigint) as notified_72h,
+        cast(coalesce(ic.cases, 0) as bigint) as cases,
+        cast(coalesce(ic.investigated, 0) as bigint) as investigated,
+        cast(coalesce(ic.suspects_identified, 0) as bigint) as suspects_identified,
+        cast(coalesce(ic.arrested_cases, 0) as bigint) as arrested_cases,
+        cast(coalesce(ic.prosecuted, 0) as bigint) as prosecuted,
+        cast(coalesce(ic.judged, 0) as bigint) as judged,
+        cast(coalesce(ic.convicted_cases, 0) as bigint) as convicted_cases,
+        cast(coalesce(ic.closed_without_prosecution, 0) as bigint) as closed_without_prosecution,
+        cast(coalesce(ic.persons_arrested, 0) as bigint) as persons_arrested,
+        cast(coalesce(ic.persons_convicted, 0) as bigint) as persons_convicted,
+        cast(coalesce(ic.persons_acquitted, 0) as bigint) as persons_acquitted,
+        cast(coalesce(ic.suspects, 0) as bigint) as suspects,
+        cast(coalesce(ic.full_justice, 0) as bigint) as full_justice,
+        cast(coalesce(ic.partial_justice, 0) as bigint) as partial_justice,
+        cast(coalesce(ic.impunity, 0) as bigint) as impunity,
+        cast(coalesce(ic.pending, 0) as bigint) as pending
+    from persons as p
+    full join incident_cases as ic
+        on ic.facet is not distinct from p.facet and ic.value is not distinct from p.value
+        and ic.listed is not distinct from p.listed and p.snapshot_date is null
+        and ic.mission_code is not distinct from p.mission_code
+        and ic.host_state is not distinct from p.host_state and ic.is_pko is not distinct from p.is_pko
+        and ic.year is not distinct from p.year and ic.month is not distinct from p.month
+        and p.incident_type = 'Malicious Act' and ic.verified is not distinct from p.verified
+)
 -- one facet and value is read at a time: stored in that order, most row groups are skipped
 order by facet, value;
 
@@ -863,7 +875,12 @@ sets as (
     from (select * from incidents union all by name select * from cases)
     group by all
 )
-select unnest(s.nationalities) as nationality, s.*
+-- any_count: the row's largest count, as in rollup_kpis
+select
+    unnest(s.nationalities) as nationality, s.*,
+    greatest(*columns(s.* exclude (
+        nationalities, mission_code, host_state, is_pko, year, month, verified
+    ))) as any_count
 from sets as s
 order by nationality;
 

@@ -690,14 +690,15 @@ def _nationality_set_source(values: tuple[str, ...]) -> tuple[str, list]:
     persons = f"""
         select {keys},
             {", ".join(f"p.{c}" for c in _KPI_PERSON_SUMS)},
-            {", ".join(f"0 as {c}" for c in others)}
+            {", ".join(f"0 as {c}" for c in others)},
+            greatest({", ".join(f"p.{c}" for c in _KPI_PERSON_SUMS)}) as any_count
         from rollup_kpis_facets as p
         where p.facet = 'nationality' and p.listed and p.value = ?"""  # noqa: S608
     incidents = f"""
         select cast(null as date) as snapshot_date, n.mission_code, n.host_state, n.is_pko,
             n.year, n.month, 'Malicious Act' as incident_type, n.verified,
             {", ".join(f"0 as {c}" for c in _KPI_PERSON_SUMS)},
-            {", ".join(f"n.{c}" for c in others)}
+            {", ".join(f"n.{c}" for c in others)}, n.any_count
         from rollup_nationality_sets as n
         where n.nationality = ?"""  # noqa: S608
     parts, params = [], []
@@ -719,7 +720,15 @@ def _kpis_rollup(
 
 
 def _kpis_rollup_columns(
-    con: Con, f: Filters, scope: Scope, by, facet=None, split=None, needed=None, columns=None
+    con: Con,
+    f: Filters,
+    scope: Scope,
+    by,
+    facet=None,
+    split=None,
+    needed=None,
+    columns=None,
+    arrays=False,
 ) -> dict:
     """The headline path: one scan of rollup_kpis with plain sums per group and incident type,
     combined here (selected incident types summed; every type feeds malicious_share). Valid
@@ -730,6 +739,8 @@ def _kpis_rollup_columns(
     only the sums those are made of are computed, and only they are returned (with the keys).
     With `columns` instead, only those columns are returned; every sum is computed when groups
     may be dropped (a group is shown when any count is not 0), else only those they read.
+    The group keys are columns as DuckDB's .df() gives them, or with `arrays` masked arrays
+    (masked where null).
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
@@ -784,9 +795,9 @@ def _kpis_rollup_columns(
     if needed is not None and by:
         # whether a row holds anything (all columns are counts >= 0, never null): groups
         # with nothing selected are dropped whatever was fetched. The largest count of the
-        # group's rows, not the sum of their sums: one aggregate of one function, about half
-        # the cost of a 29-term sum in DuckDB 2.0
-        sums += f", max(greatest({', '.join(f'k.{c}' for c in KPI_ROLLUP_SUMS)})) as any_count"
+        # group's rows, from each row's largest count stored by the model (a greatest() of 29
+        # columns per row here cost about 1.7 ms at 1M cases)
+        sums += ", max(k.any_count) as any_count"
     # No ORDER BY: the groups are put in key order here (sorting ~100 rows in DuckDB cost about
     # 1 ms of planning and execution, more than numpy's sort), and the result is read as plain
     # arrays (a DataFrame per result and a conversion per column cost more than the sums).
@@ -854,7 +865,15 @@ def _kpis_rollup_columns(
             )
         keep |= tuple(by) == ("since_split",)
         rows, summed = order[starts[keep]], summed[keep]
-        out = {d: _key_column(data[d], rows) for d in by}
+        if arrays:
+            out = {
+                d: np.ma.masked_array(
+                    np.ma.getdata(data[d])[rows], np.ma.getmaskarray(data[d])[rows]
+                )
+                for d in by
+            }
+        else:
+            out = {d: _key_column(data[d], rows) for d in by}
     else:
         summed = values.sum(axis=0, keepdims=True)
     for i, c in enumerate(names):
@@ -921,17 +940,24 @@ def _key_column(values: np.ndarray, rows: np.ndarray) -> pd.Series:
     return pd.Series(np.where(mask, None, data.astype(object)))
 
 
+def _rollup_route(f: Filters, scope: Scope, by) -> tuple[bool, tuple | None] | None:
+    """Which rollup answers the KPIs of this selection: (True, None) rollup_kpis, (True, facet)
+    rollup_kpis_facets (or rollup_nationality_sets; see _kpi_facet); None: the facts."""
+    if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
+        return True, None
+    facet = _kpi_facet(f, scope, by)
+    return None if facet is None else (True, facet)
+
+
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None, columns=None) -> pd.DataFrame:
     """Every KPI by dims. Headline path: one scan of rollup_kpis (_kpis_rollup). Otherwise
     the person, incident and case aggregates are stacked (union all by name) and summed per
     group in one statement. Rates are computed over the sums. `needed`: KPI columns the caller
     reads (the rollup paths compute only those; the others may be left out). `columns`: the
     KPI columns to return, keys first (the rollup paths build only those)."""
-    if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
-        return _kpis_rollup(con, f, scope, by, needed=needed, columns=columns)
-    facet = _kpi_facet(f, scope, by)
-    if facet is not None:
-        return _kpis_rollup(con, f, scope, by, facet, needed=needed, columns=columns)
+    route = _rollup_route(f, scope, by)
+    if route is not None:
+        return _kpis_rollup(con, f, scope, by, route[1], needed=needed, columns=columns)
     psql, pparams = _persons_sql(con, f, scope, by)
     isql, iparams = _incidents_sql(f, scope, by)
     csql, cparams = _cases_sql(f, scope, by)
@@ -1219,9 +1245,29 @@ def series(
     unknown = [m for m in measures if m not in KPI_COLUMNS]
     if unknown:
         raise ValueError(f"unknown measure(s) {unknown}; valid: {', '.join(KPI_COLUMNS)}")
-    df = _kpis_raw(con, f, scope, (freq, *by), needed=measures)
-    day, valid = _period_days(df[freq], freq)
+    keys = (freq, *by)
     counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
+    route = _rollup_route(f, scope, keys)
+    if route is not None:
+        # the rollup path as arrays: the keys stay masked arrays until the grid is built
+        columns = _kpis_rollup_columns(con, f, scope, keys, route[1], needed=measures, arrays=True)
+        key_arrays = [columns[d] for d in keys]
+        values = [np.asarray(columns[m]) for m in measures]
+
+        def key_at(i: int, rows: np.ndarray) -> pd.Series:
+            return _key_column(key_arrays[i + 1], rows)
+
+    else:
+        df = _kpis_raw(con, f, scope, keys, needed=measures)
+        key_arrays = [
+            np.ma.masked_array(df[d].to_numpy(), mask=df[d].isna().to_numpy()) for d in keys
+        ]
+        values = [df[m].to_numpy() for m in measures]
+
+        def key_at(i: int, rows: np.ndarray) -> pd.Series:
+            return df[by[i]].take(rows).reset_index(drop=True)
+
+    day, valid = _period_days(key_arrays[0], freq)
     if valid.any():
         # the selection's rows lie inside its period, so the range holds every row's period
         start = f.date_from or day[valid].min().item()
@@ -1235,45 +1281,56 @@ def series(
             at = (first - np.datetime64(periods[0], unit)).astype(np.intp)
             ok = valid & (first.astype("datetime64[D]") == day) & (at >= 0) & (at < len(periods))
             period_of[ok] = at[ok]
-        df = _series_grid(df, by, periods, measures, period_of, valid)
+        df = _series_grid(
+            key_arrays[1:], key_at, by, periods, measures, values, period_of, valid, counts
+        )
+        df = _fill_counts(df, counts)
     else:
-        df = _empty(("period", *by), measures)
-    return _finish(_fill_counts(df, counts), scope, counts)
+        df = _fill_counts(_empty(("period", *by), measures), counts)
+    return _finish(df, scope, counts)
 
 
-def _period_days(column: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray]:
-    """(day, valid): the period each row of a `month` or `year` key column stands for, as
-    datetime64[D] (a month's date; a year's 1 January), and where it is not null."""
+def _period_days(column: np.ma.MaskedArray, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """(day, valid): the period each row of a `month` or `year` key column (a masked array:
+    masked where null) stands for, as datetime64[D] (a month's date; a year's 1 January), and
+    where it is not null."""
+    data, valid = np.ma.getdata(column), ~np.ma.getmaskarray(column)
     if freq == "year":
-        valid = column.notna().to_numpy()
-        years = np.where(valid, column.to_numpy("float64", na_value=np.nan), 1970)
-        day = (years.astype("int64") - 1970).astype("datetime64[Y]").astype("datetime64[D]")
-    elif pd.api.types.is_datetime64_any_dtype(column):
-        day = column.to_numpy().astype("datetime64[D]")  # NaT stays NaT
-        valid = ~np.isnat(day)
-    else:
-        dates = [pd.Timestamp(m).date() if pd.notna(m) else None for m in column]
+        years = np.where(valid, data, 1970).astype("int64")
+        day = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    elif data.dtype.kind == "M":
+        day = np.where(valid, data.astype("datetime64[D]"), np.datetime64("NaT"))
+    else:  # dates as objects (date, Timestamp or None)
+        dates = [
+            pd.Timestamp(m).date() if ok and pd.notna(m) else None
+            for m, ok in zip(data, valid, strict=True)
+        ]
         day = np.array(dates, dtype="datetime64[D]")
-        valid = ~np.isnat(day)
-    return day, valid
+    return day, valid & ~np.isnat(day)
 
 
 def _series_grid(
-    df: pd.DataFrame, by, periods: list[date], measures, period_of: np.ndarray, valid: np.ndarray
+    keys: list[np.ma.MaskedArray],
+    key_at,
+    by,
+    periods: list[date],
+    measures,
+    values: list[np.ndarray],
+    period_of: np.ndarray,
+    valid: np.ndarray,
+    counts=(),
 ) -> pd.DataFrame:
-    """Every period x every group of `df` (a group: a combination of `by` values found in any
-    row with a period, `valid`), sorted by period then group keys (nulls last), with the
-    measures of `df` where it has the row (at `period_of` in `periods`, -1 for none) and null
-    elsewhere. Array lookups instead of a cross merge and a left merge."""
-    group_of = np.zeros(len(df), dtype=np.intp)
+    """Every period x every group (a combination of the `by` key arrays `keys` found in any row
+    with a period, `valid`), sorted by period then group keys (nulls last), with each measure's
+    `values` where a row has that cell (at `period_of` in `periods`, -1 for none) and null
+    elsewhere (0 for the `counts`). `key_at(i, rows)` gives the rows `rows` of the i-th key as a column. Array
+    lookups instead of a cross merge and a left merge."""
+    n = len(period_of)
+    group_of = np.zeros(n, dtype=np.intp)
     n_groups = 1
     if by:
         rows = np.flatnonzero(valid)
-        keys = [df[d].iloc[rows] for d in by]
-        order, starts = _group_runs(
-            [np.ma.masked_array(k.to_numpy(), mask=k.isna().to_numpy()) for k in keys],
-            len(rows),
-        )
+        order, starts = _group_runs([k[rows] for k in keys], len(rows))
         n_groups = len(starts)
         runs = np.zeros(len(rows), dtype=np.intp)
         runs[starts[1:]] = 1
@@ -1286,14 +1343,15 @@ def _series_grid(
     out = {"period": np.repeat(np.array(periods, dtype=object), n_groups)}
     if by:
         tiled = np.tile(group_rows, len(periods))
-        out |= {d: df[d].take(tiled).reset_index(drop=True) for d in by}
-    for m in measures:
-        values = df[m].to_numpy()
+        out |= {d: key_at(i, tiled) for i, d in enumerate(by)}
+    for m, v in zip(measures, values, strict=True):
         if found.all():
-            out[m] = values[row]
+            out[m] = v[row]
+        elif m in counts and v.dtype == np.dtype("int64"):
+            out[m] = np.where(found, v[row], 0)  # as _fill_counts fills them
         else:
             column = np.full(len(row), np.nan)
-            column[found] = values[row[found]]
+            column[found] = v[row[found]]
             out[m] = column
     return pd.DataFrame(out)
 
