@@ -1108,32 +1108,33 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
     cur_row, prev_row = (
         dict(zip(d.columns, d.to_numpy(dtype=object)[0], strict=True)) for d in (cur, prev)
     )
-    rows = []
+    # built column by column (a frame from one dict per row cost about twice as much)
+    names = ("metric", "label_en", "label_fr", "format", "current", "previous", "change")
+    cols: dict[str, list] = {c: [] for c in (*names, "change_pct")}
     for k in keys:
         c, p = cur_row[k], prev_row[k]
         c = None if pd.isna(c) else float(c)
         p = None if pd.isna(p) else float(p)
         change = None if c is None or p is None else c - p
         is_count = k in KPI_COUNT_COLUMNS
-        pct = (change / p) if (is_count and change is not None and p) else None
         m = BY_KEY.get(k)
-        rows.append(
-            {
-                "metric": k,
-                "label_en": m.label_en if m else k,
-                "label_fr": m.label_fr if m else k,
-                "format": m.format if m else ("count" if is_count else "rate"),
-                "current": c,
-                "previous": p,
-                "change": change,
-                "change_pct": pct,
-                "period_from": start,
-                "period_to": end,
-                "previous_from": p_start,
-                "previous_to": p_end,
-            }
-        )
-    df = pd.DataFrame(rows)
+        cols["metric"].append(k)
+        cols["label_en"].append(m.label_en if m else k)
+        cols["label_fr"].append(m.label_fr if m else k)
+        cols["format"].append(m.format if m else ("count" if is_count else "rate"))
+        cols["current"].append(c)
+        cols["previous"].append(p)
+        cols["change"].append(change)
+        cols["change_pct"].append((change / p) if (is_count and change is not None and p) else None)
+    n = len(cols["metric"])
+    for name, value in (
+        ("period_from", start),
+        ("period_to", end),
+        ("previous_from", p_start),
+        ("previous_to", p_end),
+    ):
+        cols[name] = [value] * n
+    df = pd.DataFrame(cols)
     return _finish(df, scope, ())
 
 
