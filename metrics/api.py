@@ -737,8 +737,8 @@ def _kpis_rollup_columns(
     `split` (a 1st of a month), `by` may hold the pseudo-dimension `since_split`: whether the
     month is on or after it (two adjacent periods in one scan). With `needed` (KPI columns),
     only the sums those are made of are computed, and only they are returned (with the keys).
-    With `columns` instead, only those columns are returned; every sum is computed when groups
-    may be dropped (a group is shown when any count is not 0), else only those they read.
+    With `columns` instead, the same for those columns. A group is shown when it holds any
+    count not 0 (max(any_count)); without either, every sum is computed and tested.
     The group keys are columns as DuckDB's .df() gives them, or with `arrays` masked arrays
     (masked where null).
 
@@ -785,18 +785,17 @@ def _kpis_rollup_columns(
     if not per_type and f.incident_types:
         _is_in(w, "k.incident_type", f.incident_types)
     keys = "".join(f"{dim[d]} as {d}, " for d in by)
-    if needed is not None:
-        fetched = _rollup_inputs(needed)
-    elif columns is not None and tuple(by) in ((), ("since_split",)):
-        fetched = _rollup_inputs(columns)  # no group is dropped: only what `columns` read
-    else:
-        fetched = KPI_ROLLUP_SUMS  # every count decides whether a group is shown
+    # the KPI columns read (the sums they are made of are fetched), or None: all of them
+    wanted = needed if needed is not None else columns
+    fetched = KPI_ROLLUP_SUMS if wanted is None else _rollup_inputs(wanted)
     sums = ", ".join(f"sum(k.{c}) as {c}" for c in fetched)
-    if needed is not None and by:
-        # whether a row holds anything (all columns are counts >= 0, never null): groups
-        # with nothing selected are dropped whatever was fetched. The largest count of the
-        # group's rows, from each row's largest count stored by the model (a greatest() of 29
-        # columns per row here cost about 1.7 ms at 1M cases)
+    # groups with nothing selected are dropped (the two periods of since_split never are)
+    by_anything = wanted is not None and bool(by) and tuple(by) != ("since_split",)
+    if by_anything:
+        # whether a row holds anything (all columns are counts >= 0, never null), whatever
+        # was fetched: the largest count of the group's rows, from each row's largest count
+        # stored by the model (a greatest() of 29 columns per row here cost about 1.7 ms at
+        # 1M cases)
         sums += ", max(k.any_count) as any_count"
     # No ORDER BY: the groups are put in key order here (sorting ~100 rows in DuckDB cost about
     # 1 ms of planning and execution, more than numpy's sort), and the result is read as plain
@@ -851,19 +850,20 @@ def _kpis_rollup_columns(
             summed = np.zeros((0, len(names)), dtype="int64")
         # a group with nothing selected in any source is not a group (other incident types of
         # the register only feed malicious_share)
-        if needed is None:
+        if by_anything:
+            anything = np.ma.filled(data["any_count"], 0).astype("int64") * sel
+            keep = (
+                np.add.reduceat(anything[order], starts) != 0 if len(starts) else np.zeros(0, bool)
+            )
+        elif tuple(by) == ("since_split",):
+            keep = np.ones(len(starts), bool)
+        else:
             shown = [
                 i
                 for i, c in enumerate(ALL_COUNTS)
                 if c not in ("register_all", "register_malicious", "killed_unknown_gender")
             ]
             keep = (summed[:, shown] != 0).any(axis=1)
-        else:
-            anything = np.ma.filled(data["any_count"], 0).astype("int64") * sel
-            keep = (
-                np.add.reduceat(anything[order], starts) != 0 if len(starts) else np.zeros(0, bool)
-            )
-        keep |= tuple(by) == ("since_split",)
         rows, summed = order[starts[keep]], summed[keep]
         if arrays:
             out = {
