@@ -1089,6 +1089,15 @@ def _allocate(buckets: list[tuple], n: int) -> list[tuple]:
     return rows
 
 
+def _number(x, table: str, buckets: str) -> None:
+    """Temp table `table`(b, n): one row per number n in [lo, hi) of every row b of the
+    `buckets` table (contiguous ranges). Scanning it instead of `range()` joined to the
+    buckets lets DuckDB generate on every thread: `range()` is a single-threaded source, and
+    the asof join that found each number's bucket ran on one thread too. n stays BIGINT, as
+    `range()`'s was, since rnd() hashes it."""
+    x(f"create temp table {table} as select b, unnest(range(lo, hi)) as n from {buckets}")
+
+
 def _perp_expr(u: str) -> str:
     """CASE over mission and year picking a perpetrator label (labels limited in time by a
     `@YYYY` (from) or `<YYYY` (before) suffix)."""
@@ -1222,9 +1231,13 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         for c, y, d, days, lo, hi in _allocate(other_b, n_other)
     ]
     x(
-        "create temp table t_bucket as select lethal, mission_code, yr, d0::date as d0, days, lo, hi from "
-        + _values(brows, ["lethal", "mission_code", "yr", "d0", "days", "lo", "hi"])
+        "create temp table t_bucket as select b, lethal, mission_code, yr, d0::date as d0, days, lo, hi from "
+        + _values(
+            [(i, *r) for i, r in enumerate(brows)],
+            ["b", "lethal", "mission_code", "yr", "d0", "days", "lo", "hi"],
+        )
     )
+    _number(x, "t_inc_n", "t_bucket")
     x(
         "create temp table t_mission as select * from "
         + _values(
@@ -1258,10 +1271,10 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         create temp table inc as
         with base as (
-            select r.range as n, b.lethal, b.mission_code, b.yr, m.host, m.profile,
-                   b.d0 + cast(floor(rnd(r.range, 0) * b.days) as integer) as d
-            from range({n_lethal + n_other}) as r
-            asof join t_bucket as b on r.range >= b.lo
+            select r.n, b.lethal, b.mission_code, b.yr, m.host, m.profile,
+                   b.d0 + cast(floor(rnd(r.n, 0) * b.days) as integer) as d
+            from t_inc_n as r
+            join t_bucket as b using (b)
             join t_mission as m using (mission_code)
         ),
         acts as (
@@ -1297,6 +1310,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
         """
     )
+    x("drop table t_inc_n")
     x(
         f"""
         insert into incidents
@@ -1684,9 +1698,12 @@ def _register(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
     n_other = max(1, round(1150 * scale))
     rows = _allocate(years, n_other)
     x(
-        "create temp table t_rb as select mission_code, yr, d0::date as d0, days, lo, hi from "
-        + _values(rows, ["mission_code", "yr", "d0", "days", "lo", "hi"])
+        "create temp table t_rb as select b, mission_code, yr, d0::date as d0, days, lo, hi from "
+        + _values(
+            [(i, *r) for i, r in enumerate(rows)], ["b", "mission_code", "yr", "d0", "days", "lo", "hi"]
+        )
     )
+    _number(x, "t_rb_n", "t_rb")
     causes = {
         "Illness": 62,
         "Accident": 21,
@@ -1706,15 +1723,15 @@ def _register(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
         f"""
         insert into register_records
         with o as (
-            select r.range as k, b.mission_code, m.host, m.profile,
-                   b.d0 + cast(floor(rnd(r.range, 100) * b.days) as integer) as incident_date,
-                   case when m.profile = 'SPM' then {_pick("rnd(r.range, 101)", {"International Civilian": 45, "Local": 40, "Military": 10, "Other": 5})}
-                        else {_pick("rnd(r.range, 101)", ptypes)} end as personnel_type,
+            select r.n as k, b.mission_code, m.host, m.profile,
+                   b.d0 + cast(floor(rnd(r.n, 100) * b.days) as integer) as incident_date,
+                   case when m.profile = 'SPM' then {_pick("rnd(r.n, 101)", {"International Civilian": 45, "Local": 40, "Military": 10, "Other": 5})}
+                        else {_pick("rnd(r.n, 101)", ptypes)} end as personnel_type,
                    -- recent deaths are more often still "To Be Determined"
-                   case when b.yr >= 2025 and rnd(r.range, 102) < 0.35 then 'To Be Determined'
-                        else {_pick("rnd(r.range, 103)", causes)} end as incident_type
-            from range({n_other}) as r
-            asof join t_rb as b on r.range >= b.lo
+                   case when b.yr >= 2025 and rnd(r.n, 102) < 0.35 then 'To Be Determined'
+                        else {_pick("rnd(r.n, 103)", causes)} end as incident_type
+            from t_rb_n as r
+            join t_rb as b using (b)
             join t_mission as m using (mission_code)
         ),
         o2 as (
@@ -1754,6 +1771,7 @@ def _register(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
         f"from register_records where snapshot_date = {snap}::date"
     )
     x("drop table t_rb")
+    x("drop table t_rb_n")
 
 
 def _assistance(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
