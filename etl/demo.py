@@ -1322,11 +1322,11 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         insert into incidents
         select 'DEMO-INC-' || pad9(n), occurred_at, mission_code, host, admin, town, lat, lon, act_type,
             perpetrator_group,
-            'SYNTHETIC demo record: ' || case act_type
-                {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_LABEL.items())} end
-                || ' against a ' || mission_code || ' '
-                || case act_type {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_TARGET.items())} end
-                || ' near ' || town || ' (' || admin || ').' as narrative,
+            concat('SYNTHETIC demo record: ', case act_type
+                {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_LABEL.items())} end,
+                ' against a ', mission_code, ' ',
+                case act_type {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_TARGET.items())} end,
+                ' near ', town, ' (', admin, ').') as narrative,
             case when occurred_at >= {end}::date - 45 then
                      case when rnd(n, 13) < 0.5 then 'unverified' when rnd(n, 13) < 0.75 then 'possible' else 'probable' end
                  when rnd(n, 13) < 0.68 then 'confirmed' when rnd(n, 13) < 0.85 then 'probable'
@@ -1382,13 +1382,13 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             left join t_nat as t on t.g = k.mission_code and t.slot = cast(floor(rnd(vk, 24) * {SLOTS}) as integer)
             left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(vk, 25) * {SLOTS}) as integer)
         )
-        select 'DEMO-VIC-' || pad9(n) || '-' || pad2(j), 'DEMO-INC-' || pad9(n), personnel_category,
+        select concat('DEMO-VIC-', pad9(n), '-', pad2(j)), 'DEMO-INC-' || pad9(n), personnel_category,
             coalesce(nationality, host), gender,
             case when personnel_category in ('Military', 'Police', 'Military Observer')
                  then {_pick("rnd(vk, 26)", uniformed_age)} else {_pick("rnd(vk, 26)", civilian_age)} end,
             outcome,
-            case when outcome = 'killed' then mission_code || '-' || strftime(occurred_at, '%Y-%m') || '-D' || pad9(n) || pad2(j) end,
-            'SYNTHETIC Person ' || pad9(n) || '-' || pad2(j),
+            case when outcome = 'killed' then concat(mission_code, '-', strftime(occurred_at, '%Y-%m'), '-D', pad9(n), pad2(j)) end,
+            concat('SYNTHETIC Person ', pad9(n), '-', pad2(j)),
             {batch}
         from vic
         """
@@ -1439,7 +1439,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             from inc where killed > 0 and contingent not in (host, 'XXX')
         )
         select c0.*, j.* exclude (jp, cls),
-            'DEMO-CASE-' || pad9(n) || case when tcc then '-T' else '-H' end as case_id,
+            concat('DEMO-CASE-', pad9(n), case when tcc then '-T' else '-H' end) as case_id,
             case when tcc then 'Military prosecutor of the contributing State'
                  else (case jp {auth} end) end as authority
         from c0 join t_justice as j using (jp, cls)
@@ -1603,7 +1603,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             from plan
             where d_susp is not null
         )
-        select case_id || '-S' || pad2(j), case_id, coalesce(perpetrator_group, 'unidentified'),
+        select concat(case_id, '-S', pad2(j)), case_id, coalesce(perpetrator_group, 'unidentified'),
             case when rnd(cn * 100 + j, 80) < 0.02 then 'F' when rnd(cn * 100 + j, 80) < 0.05 then 'unknown' else 'M' end,
             case
                 when j < a then
@@ -1617,7 +1617,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                 when rnd(cn * 100 + j, 82) < 0.04 then 'deceased'
                 when rnd(cn * 100 + j, 82) < 0.55 then 'at_large'
                 else 'identified' end,
-            'SYNTHETIC Suspect ' || substr(case_id, 11) || '-' || pad2(j),
+            concat('SYNTHETIC Suspect ', substr(case_id, 11), '-', pad2(j)),
             {batch}
         from s
         """
@@ -1643,7 +1643,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                      else coalesce(case host {answer} end, 0.4) end as p_answer
             from nn
         )
-        select 'DEMO-NOT-' || pad9(n) || '-' || k, 'DEMO-INC-' || pad9(n), sent_at,
+        select concat('DEMO-NOT-', pad9(n), '-', k), 'DEMO-INC-' || pad9(n), sent_at,
             {_pick("rnd(nk, 94)", {"note_verbale": 60, "letter": 15, "meeting": 10, "email": 12, "other": 3})},
             recipient,
             case when rnd(nk, 95) < p_answer
@@ -1754,7 +1754,7 @@ def _register(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> None:
             left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(k, 107) * {SLOTS}) as integer)
         ),
         allrows as (
-            select mission_code || '-' || strftime(incident_date, '%Y-%m') || '-R' || pad9(k) as casualty_id, k + 1 as record_id,
+            select concat(mission_code, '-', strftime(incident_date, '%Y-%m'), '-R', pad9(k)) as casualty_id, k + 1 as record_id,
                    incident_date, mission_code, personnel_type, incident_type, gender, iso3
             from o2
             union all
