@@ -1290,30 +1290,39 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                 case when lethal then cast({killed} as integer) else 0 end as killed,
                 {perp} as perpetrator_group
             from base
+        ),
+        i as (
+            select a.*,
+                d + make_time(
+                    case when rnd(n, 3) < 0.1 then 0 else cast(floor(5 + rnd(n, 4) * 18) as integer) % 24 end,
+                    case when rnd(n, 3) < 0.1 then 0 else cast(floor(rnd(n, 5) * 60) as integer) end, 0) as occurred_at,
+                case
+                    when lethal then cast(floor(rnd(n, 6) * (killed * 2 + 2)) as integer)
+                    when act_type in ('armed_attack', 'ambush', 'indirect_fire', 'ied_mine', 'attack_on_premises')
+                        then case when rnd(n, 6) < 0.4 then 1 + cast(floor(pow(rnd(n, 7), 3) * 4) as integer) else 0 end
+                    when act_type = 'assault' then 1 + cast(rnd(n, 7) < 0.3 as integer)
+                    when act_type = 'other' then cast(rnd(n, 6) < 0.3 as integer)
+                    else 0 end as injured,
+                case when act_type = 'detention' then 1 + cast(floor(pow(rnd(n, 7), 2) * 4) as integer)
+                     else 0 end as detained,
+                case when act_type = 'abduction' then 1 + cast(floor(pow(rnd(n, 7), 2) * 3) as integer)
+                     else 0 end as abducted,
+                case when act_type = 'detention' then 0.65 when act_type = 'abduction' then 0.45 else 0 end as p_released,
+                t.town, t.admin,
+                round(t.lat + (rnd(n, 8) * 2 - 1) * t.jitter, 4) as lat,
+                round(t.lon + (rnd(n, 9) * 2 - 1) * t.jitter, 4) as lon,
+                coalesce(c.iso3, 'XXX') as contingent
+            from acts as a
+            join t_town as t on t.mission_code = a.mission_code and t.slot = cast(floor(rnd(n, 10) * {SLOTS}) as integer)
+            left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
         )
-        select a.*,
-            d + make_time(
-                case when rnd(n, 3) < 0.1 then 0 else cast(floor(5 + rnd(n, 4) * 18) as integer) % 24 end,
-                case when rnd(n, 3) < 0.1 then 0 else cast(floor(rnd(n, 5) * 60) as integer) end, 0) as occurred_at,
-            case
-                when lethal then cast(floor(rnd(n, 6) * (killed * 2 + 2)) as integer)
-                when act_type in ('armed_attack', 'ambush', 'indirect_fire', 'ied_mine', 'attack_on_premises')
-                    then case when rnd(n, 6) < 0.4 then 1 + cast(floor(pow(rnd(n, 7), 3) * 4) as integer) else 0 end
-                when act_type = 'assault' then 1 + cast(rnd(n, 7) < 0.3 as integer)
-                when act_type = 'other' then cast(rnd(n, 6) < 0.3 as integer)
-                else 0 end as injured,
-            case when act_type = 'detention' then 1 + cast(floor(pow(rnd(n, 7), 2) * 4) as integer)
-                 else 0 end as detained,
-            case when act_type = 'abduction' then 1 + cast(floor(pow(rnd(n, 7), 2) * 3) as integer)
-                 else 0 end as abducted,
-            case when act_type = 'detention' then 0.65 when act_type = 'abduction' then 0.45 else 0 end as p_released,
-            t.town, t.admin,
-            round(t.lat + (rnd(n, 8) * 2 - 1) * t.jitter, 4) as lat,
-            round(t.lon + (rnd(n, 9) * 2 - 1) * t.jitter, 4) as lon,
-            coalesce(c.iso3, 'XXX') as contingent
-        from acts as a
-        join t_town as t on t.mission_code = a.mission_code and t.slot = cast(floor(rnd(n, 10) * {SLOTS}) as integer)
-        left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
+        -- when the host State (para 8) and a contributing State that lost personnel are
+        -- notified, if they are: computed once here for notifications and case files alike
+        select *,
+            case when host_notified(n) then notify_at(occurred_at, n * 4 + 1) end as sent_host,
+            case when killed > 0 and contingent not in (host, 'XXX') and rnd(n, 91) < 0.4
+                 then notify_at(occurred_at, n * 4 + 2) end as sent_tcc
+        from i
         """
     )
     x("drop table t_inc_n")
@@ -1420,9 +1429,11 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
     auth = " ".join(
         f"when {_lit(p)} then {_pick('rnd(cn, 30)', a)}" for p, a in AUTHORITIES.items()
     )
+    # case files (one per incident x jurisdiction) and each one's stage plan in one temp
+    # table: `cases` is inserted from it, so the case files are not materialised twice
     x(
         f"""
-        create temp table cas as
+        create temp table plan as
         with c0 as (
             select n, n * 2 as cn, host as state, false as tcc, occurred_at, mission_code, perpetrator_group,
                    case when host in ('MLI', 'CAF', 'COD') then host else 'OTHER' end as jp,
@@ -1430,32 +1441,25 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                    -- attacks that harmed nobody are less often followed up
                    case when killed + injured + detained + abducted > 0 then 1.0 else 0.6 end as case_factor,
                    -- the host State's case opens with the notification (para 8)
-                   notify_at(occurred_at, n * 4 + 1)::date as d_notified
+                   sent_host::date as d_notified
             from inc
-            where host_notified(n) and notify_at(occurred_at, n * 4 + 1) < {end}::date + 1
+            where sent_host < {end}::date + 1
             union all
             select n, n * 2 + 1, contingent, true, occurred_at, mission_code, perpetrator_group, 'TCC', 'lethal', 1.0,
-                   case when rnd(n, 91) < 0.4 then notify_at(occurred_at, n * 4 + 2)::date end
+                   sent_tcc::date
             from inc where killed > 0 and contingent not in (host, 'XXX')
-        )
-        select c0.*, j.* exclude (jp, cls),
-            concat('DEMO-CASE-', pad9(n), case when tcc then '-T' else '-H' end) as case_id,
-            case when tcc then 'Military prosecutor of the contributing State'
-                 else (case jp {auth} end) end as authority
-        from c0 join t_justice as j using (jp, cls)
-        where rnd(cn, 31) < j.p_case * c0.case_factor
-        """
-    )
-    x(
-        f"insert into cases select case_id, 'DEMO-INC-' || pad9(n), state, authority, {batch} from cas"
-    )
-
-    # stage reach, dates and persons per case; events after DATA_END have not happened yet
-    x(
-        f"""
-        create temp table plan as
-        with r as (
-            select case_id, cn, jp, tcc, perpetrator_group, occurred_at::date as d0, d_notified, p_closed, p_appeal,
+        ),
+        cas as (
+            select c0.*, j.* exclude (jp, cls),
+                concat('DEMO-CASE-', pad9(n), case when tcc then '-T' else '-H' end) as case_id,
+                case when tcc then 'Military prosecutor of the contributing State'
+                     else (case jp {auth} end) end as authority
+            from c0 join t_justice as j using (jp, cls)
+            where rnd(cn, 31) < j.p_case * c0.case_factor
+        ),
+        -- stage reach, dates and persons per case; events after DATA_END have not happened yet
+        r as (
+            select case_id, n, state, authority, cn, jp, tcc, perpetrator_group, occurred_at::date as d0, d_notified, p_closed, p_appeal,
                 rnd(cn, 41) < p_inv as f_inv,
                 rnd(cn, 42) < p_susp as f_susp,
                 rnd(cn, 43) < p_arrest as f_arrest,
@@ -1509,7 +1513,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         ),
         e as (
             -- only what happened by DATA_END
-            select case_id, cn, jp, tcc, perpetrator_group, d0, s,
+            select case_id, n, state, authority, cn, jp, tcc, perpetrator_group, d0, s,
                 case when d_not <= {end} then d_not end as d_not,
                 case when d_inv <= {end} then d_inv end as d_inv,
                 case when d_susp <= {end} then d_susp end as d_susp,
@@ -1552,7 +1556,9 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         from p3
         """
     )
-    x("drop table cas")  # temp tables go as soon as they are read for the last time (memory)
+    x(
+        f"insert into cases select case_id, 'DEMO-INC-' || pad9(n), state, authority, {batch} from plan"
+    )
     stages = [
         ("01", "notified", "d_not", "null", "mission notification log"),
         (
@@ -1630,14 +1636,13 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         insert into notifications
         with nn as (
-            select n, 1 as k, host as recipient, occurred_at, host, yr from inc where host_notified(n)
+            select n, 1 as k, host as recipient, sent_host as sent_at, host, yr from inc
+            where sent_host is not null
             union all
-            select n, 2, contingent, occurred_at, host, yr from inc
-            where killed > 0 and contingent not in (host, 'XXX') and rnd(n, 91) < 0.4
+            select n, 2, contingent, sent_tcc, host, yr from inc where sent_tcc is not null
         ),
         t as (
             select *, n * 4 + k as nk,
-                notify_at(occurred_at, n * 4 + k) as sent_at,
                 case when k = 2 then 0.75
                      when host = 'MLI' and yr >= 2021 then 0.15
                      else coalesce(case host {answer} end, 0.4) end as p_answer
