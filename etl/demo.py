@@ -1321,9 +1321,11 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             join t_town as t on t.mission_code = a.mission_code and t.slot = cast(floor(rnd(n, 10) * {SLOTS}) as integer)
             left join t_nat as c on c.g = a.mission_code and c.slot = cast(floor(rnd(n, 11) * {SLOTS}) as integer)
         )
-        -- when the host State (para 8) and a contributing State that lost personnel are
-        -- notified, if they are: computed once here for notifications and case files alike
-        select *,
+        -- p9: the incident number as written in every id (pad9(n)), made once for incidents,
+        -- victims, case files and notifications (9 characters: stored inline, no string heap).
+        -- When the host State (para 8) and a contributing State that lost personnel are
+        -- notified, if they are: computed once here for notifications and case files alike.
+        select *, pad9(n) as p9,
             case when host_notified(n) then notify_at(occurred_at, n * 4 + 1) end as sent_host,
             case when killed > 0 and contingent not in (host, 'XXX') and rnd(n, 91) < 0.4
                  then notify_at(occurred_at, n * 4 + 2) end as sent_tcc
@@ -1334,7 +1336,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
     x(
         f"""
         insert into incidents
-        select 'DEMO-INC-' || pad9(n), occurred_at, mission_code, host, admin, town, lat, lon, act_type,
+        select 'DEMO-INC-' || p9, occurred_at, mission_code, host, admin, town, lat, lon, act_type,
             perpetrator_group,
             concat('SYNTHETIC demo record: ', case act_type
                 {" ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in ACT_LABEL.items())} end,
@@ -1366,7 +1368,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         insert into victims
         with v as (
-            select n, mission_code, host, profile, act_type, occurred_at, contingent, killed, injured, detained,
+            select n, p9, mission_code, host, profile, act_type, occurred_at, contingent, killed, injured, detained,
                    abducted, p_released, unnest(range(killed + injured + detained + abducted)) as j
             from inc
             where killed + injured + detained + abducted > 0
@@ -1396,13 +1398,13 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             left join t_nat as t on t.g = k.mission_code and t.slot = cast(floor(rnd(vk, 24) * {SLOTS}) as integer)
             left join t_nat as i on i.g = '*intl' and i.slot = cast(floor(rnd(vk, 25) * {SLOTS}) as integer)
         )
-        select concat('DEMO-VIC-', pad9(n), '-', pad2(j)), 'DEMO-INC-' || pad9(n), personnel_category,
+        select concat('DEMO-VIC-', p9, '-', pad2(j)), 'DEMO-INC-' || p9, personnel_category,
             coalesce(nationality, host), gender,
             case when personnel_category in ('Military', 'Police', 'Military Observer')
                  then {_pick("rnd(vk, 26)", uniformed_age)} else {_pick("rnd(vk, 26)", civilian_age)} end,
             outcome,
-            case when outcome = 'killed' then concat(mission_code, '-', strftime(occurred_at, '%Y-%m'), '-D', pad9(n), pad2(j)) end,
-            concat('SYNTHETIC Person ', pad9(n), '-', pad2(j)),
+            case when outcome = 'killed' then concat(mission_code, '-', strftime(occurred_at, '%Y-%m'), '-D', p9, pad2(j)) end,
+            concat('SYNTHETIC Person ', p9, '-', pad2(j)),
             {batch}
         from vic
         """
@@ -1440,7 +1442,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         create temp table plan as
         with c0 as (
-            select n, n * 2 as cn, host as state, false as tcc, occurred_at, mission_code, perpetrator_group,
+            select p9, n * 2 as cn, host as state, false as tcc, occurred_at, mission_code, perpetrator_group,
                    case when host in ('MLI', 'CAF', 'COD') then host else 'OTHER' end as jp,
                    case when killed > 0 then 'lethal' else 'other' end as cls,
                    -- attacks that harmed nobody are less often followed up
@@ -1450,13 +1452,13 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
             from inc
             where sent_host < {end}::date + 1
             union all
-            select n, n * 2 + 1, contingent, true, occurred_at, mission_code, perpetrator_group, 'TCC', 'lethal', 1.0,
+            select p9, n * 2 + 1, contingent, true, occurred_at, mission_code, perpetrator_group, 'TCC', 'lethal', 1.0,
                    sent_tcc::date
             from inc where killed > 0 and contingent not in (host, 'XXX')
         ),
         cas as (
             select c0.*, j.* exclude (jp, cls),
-                concat('DEMO-CASE-', pad9(n), case when tcc then '-T' else '-H' end) as case_id,
+                concat('DEMO-CASE-', p9, case when tcc then '-T' else '-H' end) as case_id,
                 case when tcc then 'Military prosecutor of the contributing State'
                      else (case jp {auth} end) end as authority
             from c0 join t_justice as j using (jp, cls)
@@ -1464,7 +1466,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         ),
         -- stage reach, dates and persons per case; events after DATA_END have not happened yet
         r as (
-            select case_id, n, state, authority, cn, jp, tcc, perpetrator_group, occurred_at::date as d0, d_notified, p_closed, p_appeal,
+            select case_id, p9, state, authority, cn, jp, tcc, perpetrator_group, occurred_at::date as d0, d_notified, p_closed, p_appeal,
                 rnd(cn, 41) < p_inv as f_inv,
                 rnd(cn, 42) < p_susp as f_susp,
                 rnd(cn, 43) < p_arrest as f_arrest,
@@ -1518,7 +1520,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         ),
         e as (
             -- only what happened by DATA_END
-            select case_id, n, state, authority, cn, jp, tcc, perpetrator_group, d0, s,
+            select case_id, p9, state, authority, cn, jp, tcc, perpetrator_group, d0, s,
                 case when d_not <= {end} then d_not end as d_not,
                 case when d_inv <= {end} then d_inv end as d_inv,
                 case when d_susp <= {end} then d_susp end as d_susp,
@@ -1562,7 +1564,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         """
     )
     x(
-        f"insert into cases select case_id, 'DEMO-INC-' || pad9(n), state, authority, {batch} from plan"
+        f"insert into cases select case_id, 'DEMO-INC-' || p9, state, authority, {batch} from plan"
     )
     stages = [
         ("01", "notified", "d_not", "null", "mission notification log"),
@@ -1641,10 +1643,10 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         f"""
         insert into notifications
         with nn as (
-            select n, 1 as k, host as recipient, sent_host as sent_at, host, yr from inc
+            select n, p9, 1 as k, host as recipient, sent_host as sent_at, host, yr from inc
             where sent_host is not null
             union all
-            select n, 2, contingent, sent_tcc, host, yr from inc where sent_tcc is not null
+            select n, p9, 2, contingent, sent_tcc, host, yr from inc where sent_tcc is not null
         ),
         t as (
             select *, n * 4 + k as nk,
@@ -1653,7 +1655,7 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
                      else coalesce(case host {answer} end, 0.4) end as p_answer
             from nn
         )
-        select concat('DEMO-NOT-', pad9(n), '-', k), 'DEMO-INC-' || pad9(n), sent_at,
+        select concat('DEMO-NOT-', p9, '-', k), 'DEMO-INC-' || p9, sent_at,
             {_pick("rnd(nk, 94)", {"note_verbale": 60, "letter": 15, "meeting": 10, "email": 12, "other": 3})},
             recipient,
             case when rnd(nk, 95) < p_answer
