@@ -1801,6 +1801,8 @@ def _assistance(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> Non
         "create temp table t_ben as select g, unnest(range(lo, hi)) as slot, beneficiary from "
         + _values(ben_rows, ["g", "lo", "hi", "beneficiary"])
     )
+    # activity numbers from a scanned temp table rather than range(): see _number
+    con.execute(f"create temp table t_ass_n as select range as n from range({n})")
     mission = " ".join(
         f"when {_lit(h)} then {_lit(m)}" for h, (m, _, _) in ASSISTANCE_HOSTS.items()
     )
@@ -1808,9 +1810,9 @@ def _assistance(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> Non
         f"""
         insert into assistance
         with a as (
-            select r.range as k, {_pick("rnd(r.range, 110)", hosts)} as host_state,
-                   {_pick("rnd(r.range, 111)", ASSISTANCE_TYPES)} as assistance_type
-            from range({n}) as r
+            select r.n as k, {_pick("rnd(r.n, 110)", hosts)} as host_state,
+                   {_pick("rnd(r.n, 111)", ASSISTANCE_TYPES)} as assistance_type
+            from t_ass_n as r
         ),
         b as (
             select a.*, case host_state {mission} end as mission_code,
@@ -1835,6 +1837,7 @@ def _assistance(con: duckdb.DuckDBPyConnection, batch: int, scale: float) -> Non
         """
     )
     con.execute("drop table t_ben")
+    con.execute("drop table t_ass_n")
 
 
 def _focal_points(con: duckdb.DuckDBPyConnection, batch: int) -> None:
