@@ -1029,7 +1029,11 @@ def _period(con: Con, f: Filters) -> tuple[date, date]:
             end = end.date()
     start = f.date_from
     if start is None:
-        start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+        # the day after the same day a year earlier (29 February: the 28th)
+        try:
+            start = end.replace(year=end.year - 1) + timedelta(days=1)
+        except ValueError:
+            start = end.replace(year=end.year - 1, day=28) + timedelta(days=1)
     return start, end
 
 
@@ -1090,23 +1094,20 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
             columns=KPI_COLUMNS,
         )
         flags = both["since_split"].to_numpy()
-        cur, prev = (
-            _finish(
-                _one_row_of(both, np.flatnonzero(flags == flag)),
-                scope,
-                KPI_COUNT_COLUMNS,
-                rates=KPI_RATES,
-                dims=(),
-            )
-            for flag in (True, False)
-        )
+        periods = [_one_row_of(both, np.flatnonzero(flags == flag)) for flag in (True, False)]
+        if scope.suppress_small_counts or disclosure.visible_columns(scope, KPI_COLUMNS) != list(
+            KPI_COLUMNS
+        ):
+            periods = [
+                _finish(d, scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=()) for d in periods
+            ]
+        # else protection would return each frame as it is (no suppression, nothing withheld)
     else:
-        cur = kpis(con, cur_f, scope)
-        prev = kpis(con, prev_f, scope)
+        periods = [kpis(con, cur_f, scope), kpis(con, prev_f, scope)]
     keys = keys or KPI_COLUMNS
     # one conversion per frame (each column lookup would copy the frame's disclosure attrs)
     cur_row, prev_row = (
-        dict(zip(d.columns, d.to_numpy(dtype=object)[0], strict=True)) for d in (cur, prev)
+        dict(zip(d.columns, d.to_numpy(dtype=object)[0], strict=True)) for d in periods
     )
     # built column by column (a frame from one dict per row cost about twice as much)
     names = ("metric", "label_en", "label_fr", "format", "current", "previous", "change")
