@@ -940,13 +940,17 @@ def _key_column(values: np.ndarray, rows: np.ndarray) -> pd.Series:
     return pd.Series(np.where(mask, None, data.astype(object)))
 
 
-def _rollup_route(f: Filters, scope: Scope, by) -> tuple[bool, tuple | None] | None:
-    """Which rollup answers the KPIs of this selection: (True, None) rollup_kpis, (True, facet)
-    rollup_kpis_facets (or rollup_nationality_sets; see _kpi_facet); None: the facts."""
+# _rollup_facet's answer when no rollup answers a selection
+_FACTS = ("facts",)
+
+
+def _rollup_facet(f: Filters, scope: Scope, by) -> tuple | None:
+    """Which table answers the KPIs of this selection: None for rollup_kpis, the facet (see
+    _kpi_facet) for rollup_kpis_facets or rollup_nationality_sets, _FACTS for the facts."""
     if _use_rollup(f, scope, by) and not f.act_types and "act_type" not in by:
-        return True, None
+        return None
     facet = _kpi_facet(f, scope, by)
-    return None if facet is None else (True, facet)
+    return _FACTS if facet is None else facet
 
 
 def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None, columns=None) -> pd.DataFrame:
@@ -955,9 +959,9 @@ def _kpis_raw(con: Con, f: Filters, scope: Scope, by, needed=None, columns=None)
     group in one statement. Rates are computed over the sums. `needed`: KPI columns the caller
     reads (the rollup paths compute only those; the others may be left out). `columns`: the
     KPI columns to return, keys first (the rollup paths build only those)."""
-    route = _rollup_route(f, scope, by)
-    if route is not None:
-        return _kpis_rollup(con, f, scope, by, route[1], needed=needed, columns=columns)
+    facet = _rollup_facet(f, scope, by)
+    if facet is not _FACTS:
+        return _kpis_rollup(con, f, scope, by, facet, needed=needed, columns=columns)
     psql, pparams = _persons_sql(con, f, scope, by)
     isql, iparams = _incidents_sql(f, scope, by)
     csql, cparams = _cases_sql(f, scope, by)
@@ -1249,10 +1253,10 @@ def series(
         raise ValueError(f"unknown measure(s) {unknown}; valid: {', '.join(KPI_COLUMNS)}")
     keys = (freq, *by)
     counts = [m for m in measures if m in KPI_COUNT_COLUMNS]
-    route = _rollup_route(f, scope, keys)
-    if route is not None:
+    facet = _rollup_facet(f, scope, keys)
+    if facet is not _FACTS:
         # the rollup path as arrays: the keys stay masked arrays until the grid is built
-        columns = _kpis_rollup_columns(con, f, scope, keys, route[1], needed=measures, arrays=True)
+        columns = _kpis_rollup_columns(con, f, scope, keys, facet, needed=measures, arrays=True)
         key_arrays = [columns[d] for d in keys]
         values = [np.asarray(columns[m]) for m in measures]
 
