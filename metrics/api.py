@@ -739,8 +739,8 @@ def _kpis_rollup_columns(
     only the sums those are made of are computed, and only they are returned (with the keys).
     With `columns` instead, the same for those columns. A group is shown when it holds any
     count not 0 (max(any_count)); without either, every sum is computed and tested.
-    The group keys are columns as DuckDB's .df() gives them, or with `arrays` masked arrays
-    (masked where null).
+    The group keys are columns as DuckDB's .df() gives them, or with `arrays` the fetched
+    arrays at the groups' rows (masked arrays where a key has nulls).
 
     Speed: the query is plain sums only (conditional aggregates and CASE expressions over every
     row cost DuckDB more to plan and run than the scan itself), and the latest register snapshot
@@ -865,15 +865,8 @@ def _kpis_rollup_columns(
             ]
             keep = (summed[:, shown] != 0).any(axis=1)
         rows, summed = order[starts[keep]], summed[keep]
-        if arrays:
-            out = {
-                d: np.ma.masked_array(
-                    np.ma.getdata(data[d])[rows], np.ma.getmaskarray(data[d])[rows]
-                )
-                for d in by
-            }
-        else:
-            out = {d: _key_column(data[d], rows) for d in by}
+        # (indexing a masked array keeps its mask)
+        out = {d: data[d][rows] if arrays else _key_column(data[d], rows) for d in by}
     else:
         summed = values.sum(axis=0, keepdims=True)
     for i, c in enumerate(names):
@@ -1098,14 +1091,16 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
             columns=KPI_COLUMNS,
         )
         flags = both["since_split"].to_numpy()
-        periods = [_one_row_of(both, np.flatnonzero(flags == flag)) for flag in (True, False)]
-        if scope.suppress_small_counts or disclosure.visible_columns(scope, KPI_COLUMNS) != list(
-            KPI_COLUMNS
-        ):
-            periods = [
-                _finish(d, scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=()) for d in periods
-            ]
-        # else protection would return each frame as it is (no suppression, nothing withheld)
+        periods = [
+            _finish(
+                _one_row_of(both, np.flatnonzero(flags == flag)),
+                scope,
+                KPI_COUNT_COLUMNS,
+                rates=KPI_RATES,
+                dims=(),
+            )
+            for flag in (True, False)
+        ]
     else:
         periods = [kpis(con, cur_f, scope), kpis(con, prev_f, scope)]
     keys = keys or KPI_COLUMNS
@@ -1329,8 +1324,8 @@ def _series_grid(
     """Every period x every group (a combination of the `by` key arrays `keys` found in any row
     with a period, `valid`), sorted by period then group keys (nulls last), with each measure's
     `values` where a row has that cell (at `period_of` in `periods`, -1 for none) and null
-    elsewhere (0 for the `counts`). `key_at(i, rows)` gives the rows `rows` of the i-th key as a column. Array
-    lookups instead of a cross merge and a left merge."""
+    elsewhere (0 for the `counts`). `key_at(i, rows)` gives the rows `rows` of the i-th key
+    as a column. Array lookups instead of a cross merge and a left merge."""
     n = len(period_of)
     group_of = np.zeros(n, dtype=np.intp)
     n_groups = 1
