@@ -780,35 +780,14 @@ from (
         coalesce(p.month, ic.month) as month,
         if(p.facet is null, 'Malicious Act', p.incident_type) as incident_type,
         coalesce(p.verified, ic.verified) as verified,
-        cast(coalesce(p.killed, 0) as bigint) as killed,
-        cast(coalesce(p.killed_f, 0) as bigint) as killed_f,
-        cast(coalesce(p.killed_unknown, 0) as bigint) as killed_unknown,
-        cast(coalesce(p.injured, 0) as bigint) as injured,
-        cast(coalesce(p.detained, 0) as bigint) as detained,
-        cast(coalesce(p.abducted, 0) as bigint) as abducted,
-        cast(coalesce(p.killed_tracked, 0) as bigint) as killed_tracked,
-        cast(coalesce(p.harmed_f, 0) as bigint) as harmed_f,
-        cast(coalesce(p.harmed_unknown, 0) as bigint) as harmed_unknown,
-        cast(coalesce(ic.incidents, 0) as bigint) as incidents,
-        cast(coalesce(ic.notified, 0) as bigint) as notified,
-        cast(coalesce(ic.notified_24h, 0) as bigint) as notified_24h,
-        cast(coalesce(ic.notified_72h, 0) as bigint) as notified_72h,
-        cast(coalesce(ic.cases, 0) as bigint) as cases,
-        cast(coalesce(ic.investigated, 0) as bigint) as investigated,
-        cast(coalesce(ic.suspects_identified, 0) as bigint) as suspects_identified,
-        cast(coalesce(ic.arrested_cases, 0) as bigint) as arrested_cases,
-        cast(coalesce(ic.prosecuted, 0) as bigint) as prosecuted,
-        cast(coalesce(ic.judged, 0) as bigint) as judged,
-        cast(coalesce(ic.convicted_cases, 0) as bigint) as convicted_cases,
-        cast(coalesce(ic.closed_without_prosecution, 0) as bigint) as closed_without_prosecution,
-        cast(coalesce(ic.persons_arrested, 0) as bigint) as persons_arrested,
-        cast(coalesce(ic.persons_convicted, 0) as bigint) as persons_convicted,
-        cast(coalesce(ic.persons_acquitted, 0) as bigint) as persons_acquitted,
-        cast(coalesce(ic.suspects, 0) as bigint) as suspects,
-        cast(coalesce(ic.full_justice, 0) as bigint) as full_justice,
-        cast(coalesce(ic.partial_justice, 0) as bigint) as partial_justice,
-        cast(coalesce(ic.impunity, 0) as bigint) as impunity,
-        cast(coalesce(ic.pending, 0) as bigint) as pending
+        -- every count as bigint, 0 where a side has no row (as in rollup_nationality_sets)
+        cast(coalesce(columns(p.* exclude (
+            facet, value, listed, snapshot_date, mission_code, host_state, is_pko, year, month,
+            incident_type, verified
+        )), 0) as bigint),
+        cast(coalesce(columns(ic.* exclude (
+            facet, value, listed, mission_code, host_state, is_pko, year, month, verified
+        )), 0) as bigint)
     from persons as p
     full join incident_cases as ic
         on ic.facet is not distinct from p.facet and ic.value is not distinct from p.value
