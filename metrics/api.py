@@ -117,6 +117,16 @@ KPI_COLUMNS = (
 KPI_COUNT_COLUMNS = tuple(
     c for c in KPI_COLUMNS if not c.endswith(("_rate", "_share", "_prosecuted"))
 )
+# Count columns that add up to another shown count, in every row (checked on the demo in
+# tests/test_access_suppression.py): persons harmed by outcome (total persons_harmed), case
+# files by outcome (total cases), convicted case files by outcome (total convicted_cases).
+# Disclosure control treats each as a group with a public total, so a hidden cell is never
+# the difference of visible ones.
+KPI_ADDITIVE = (
+    ("killed", "injured", "detained", "abducted"),
+    ("full_justice", "partial_justice", "impunity", "pending"),
+    ("full_justice", "partial_justice"),
+)
 KPI_RATES = {
     **{rate: [num, den] for rate, num, den in RATES},
     "malicious_share": ["killed", "killed_all_types"],
@@ -1009,7 +1019,7 @@ def kpis(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame
     """
     f, scope, by = _check_filters(filters), _check_scope(scope), check_dims(by)
     df = _columns(_kpis_raw(con, f, scope, by, columns=KPI_COLUMNS), (*by, *KPI_COLUMNS))
-    return _finish(df, scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=by)
+    return _finish(df, scope, KPI_COUNT_COLUMNS, rates=KPI_RATES, dims=by, additive=KPI_ADDITIVE)
 
 
 def _period(con: Con, f: Filters) -> tuple[date, date]:
@@ -1098,6 +1108,7 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
                 KPI_COUNT_COLUMNS,
                 rates=KPI_RATES,
                 dims=(),
+                additive=KPI_ADDITIVE,
             )
             for flag in (True, False)
         ]
@@ -1288,7 +1299,7 @@ def series(
         df = _fill_counts(df, counts)
     else:
         df = _fill_counts(_empty(("period", *by), measures), counts)
-    return _finish(df, scope, counts)
+    return _finish(df, scope, counts, additive=KPI_ADDITIVE)
 
 
 def _period_days(column: np.ma.MaskedArray, freq: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1732,13 +1743,28 @@ def time_to_justice(
 
 
 # ---------------------------------------------------------------------------- gender
-def gender_breakdown(con: Con, filters: Filters | None, scope: Scope, by=()) -> pd.DataFrame:
-    """Victims by gender x personnel category x outcome (killed from the register; injured,
-    detained, abducted from case tracking): one row per group with `persons`. 'unknown' gender
-    is a group of its own, never dropped."""
+def gender_breakdown(
+    con: Con,
+    filters: Filters | None,
+    scope: Scope,
+    by=(),
+    across=("personnel_type", "outcome"),
+) -> pd.DataFrame:
+    """Victims by gender x the attributes `across` (personnel category, outcome: killed from the
+    register; injured, detained, abducted from case tracking): one row per group with
+    `persons`. 'unknown' gender is a group of its own, never dropped.
+
+    Small counts are protected in the table as returned, so ask for the table that is shown:
+    gender x category and gender x outcome apart (each protected on its own; both have the
+    victims by gender as margins) rather than sums of the three-way table, whose many small
+    cells would leave nearly every sum of it withheld. `across=()`: victims by gender."""
     f, scope = _check_filters(filters), _check_scope(scope)
+    across = tuple(across)
+    unknown = [a for a in across if a not in ("personnel_type", "outcome")]
+    if unknown:
+        raise ValueError(f"unknown attribute(s) {unknown}; valid: personnel_type, outcome")
     by = tuple(d for d in check_dims(by) if d not in ("gender", "personnel_type"))
-    dims = (*by, "gender", "personnel_type")
+    dims = (*by, "gender", *(["personnel_type"] if "personnel_type" in across else []))
     grain = "month" if f.month_aligned else "day"
     table = "rollup_persons" if grain == "month" else "fact_persons"
     n = "p.persons" if grain == "month" else "1"
@@ -1747,8 +1773,10 @@ def gender_breakdown(con: Con, filters: Filters | None, scope: Scope, by=()) -> 
     w.add("(p.source = 'register' or p.outcome in ('injured', 'detained', 'abducted'))")
     w.add_pred(scope.person_predicate("p"))
     sel = ", ".join(f"p.{PERSON_DIM_COLUMNS[d]} as {d}" for d in dims)
+    if "outcome" in across:
+        sel += ", p.outcome"
     sql = f"""
-        select {sel}, p.outcome, sum({n}) as persons
+        select {sel}, sum({n}) as persons
         from {table} as p where {w.sql}
         group by all order by all
     """  # noqa: S608

@@ -39,12 +39,16 @@ def add_up(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.assign(persons=out["persons"].astype(object))  # numbers and markers side by side
 
 
-# marked: suppressed cells hold "<5" / "x", which every table, label and total below keeps
-breakdown = marked(page.metric("gender_breakdown"))
+# marked: suppressed cells hold "<5" / "x", which every table, label and total below keeps.
+# Each table is asked for as it is drawn (protected on its own): victims by gender, by gender
+# and category, by gender and outcome.
+by_gender = marked(page.metric("gender_breakdown", across=()))
+by_category = marked(page.metric("gender_breakdown", across=("personnel_type",)))
+by_outcome = marked(page.metric("gender_breakdown", across=("outcome",)))
 k = page.metric("kpis").iloc[0]
 
 # ------------------------------------------------------------------ headline
-totals = {g: protected_sum(breakdown.loc[breakdown["gender"] == g, "persons"]) for g in GENDERS}
+totals = {g: protected_sum(by_gender.loc[by_gender["gender"] == g, "persons"]) for g in GENDERS}
 cols = st.columns(5)
 with cols[0]:
     kpi("women_share", fmt_pct(k["women_share"], lang, 1), lang)
@@ -73,7 +77,7 @@ def click_gender(chart_key: str, dimension: str) -> None:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(page.t("gender.victims"))
-    by_cat = add_up(breakdown, ["personnel_type", "gender"])
+    by_cat = add_up(by_category, ["personnel_type", "gender"])
     by_cat["category"] = [label("personnel", c, lang) for c in by_cat["personnel_type"]]
     by_cat["text"] = [fmt_int(v, lang) for v in by_cat["persons"]]
     by_cat["persons_num"] = numeric(by_cat["persons"])
@@ -111,7 +115,7 @@ with left:
 
 with right:
     st.subheader(page.t("gender.by_outcome"))
-    by_out = add_up(breakdown, ["outcome", "gender"])
+    by_out = add_up(by_outcome, ["outcome", "gender"])
     by_out = by_out[by_out["outcome"].isin(OUTCOMES)].copy()
     by_out["outcome_label"] = [label("outcome", o, lang) for o in by_out["outcome"]]
     by_out["text"] = [fmt_int(v, lang) for v in by_out["persons"]]

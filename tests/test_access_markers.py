@@ -281,7 +281,9 @@ def test_gender_pivots_show_a_marker_wherever_a_hidden_cell_went_into_the_sum(de
     from metrics.filters import Filters
     from ui.i18n import label, t
 
-    breakdown = marked(call("gender_breakdown", Filters(), scope_of("mali")))
+    breakdown = marked(
+        call("gender_breakdown", Filters(), scope_of("mali"), across=("personnel_type",))
+    )
     at = page_run("mali", "gender")
     shown = table_with(at, t("common.personnel", "en")).set_index(t("common.personnel", "en"))
     hidden_seen = 0

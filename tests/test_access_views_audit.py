@@ -28,6 +28,7 @@ MEMBER_STATES = ["mali", "chad", "nepal", "drc"]
 T = 5
 
 VIEWS = {
+    "kpis headline": ("kpis", {}),
     "kpis by mission": ("kpis", {"by": ("mission",)}),
     "kpis by year": ("kpis", {"by": ("year",)}),
     "kpis by mission x year": ("kpis", {"by": ("mission", "year")}),
@@ -42,6 +43,9 @@ VIEWS = {
     "stalled by mission": ("stalled_count", {"days": 180, "by": ("mission",)}),
     "cases by stage": ("cases_by_stage", {"days": 180}),
     "gender breakdown": ("gender_breakdown", {}),
+    "victims by gender": ("gender_breakdown", {"across": ()}),
+    "victims by gender x category": ("gender_breakdown", {"across": ("personnel_type",)}),
+    "victims by gender x outcome": ("gender_breakdown", {"across": ("outcome",)}),
     "women's share by year": ("women_share_series", {"freq": "year"}),
     "suspects by gender": ("suspects_by_gender", {}),
     "notifications by State": ("notifications_by_state", {}),
@@ -213,3 +217,23 @@ def test_state_progress_rates_at_the_end_are_withheld_with_the_counts_they_are_m
     assert shown.loc["MLI", "investigation_rate_at_end"] == pytest.approx(
         truth.loc["MLI", "investigation_rate_at_end"]
     )
+
+
+def test_the_briefing_screen_passes_the_exact_audit_on_its_kpis(con, monkeypatch):
+    """The Group of Friends screen shows the headline KPIs and the missions side by side. On the
+    demo, 4 case files with partial justice were once shown "<5" beside convicted case files
+    9 and full justice 5 (9 - 5 = 4): KPI_ADDITIVE declares those sums, so no longer."""
+    pytest.importorskip("scipy.optimize")
+    scope = _scope("friends")
+    assert scope.role == "briefing"
+    hidden = 0
+    for view in ("kpis headline", "kpis by mission", "kpis by year"):
+        name, kwargs = VIEWS[view]
+        shown = _call(con, name, scope, kwargs)
+        truth = _call(con, name, scope, kwargs, monkeypatch, threshold=1)
+        hidden += _audit(truth, shown, f"friends: {view}")
+    assert hidden > 0
+    headline = _call(con, "kpis", scope, {})
+    row = headline.iloc[0]
+    assert row["convicted_cases"] is not pd.NA and row["partial_justice"] is pd.NA
+    assert row["full_justice"] is pd.NA  # its complement

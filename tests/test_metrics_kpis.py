@@ -286,3 +286,18 @@ def test_series_holds_every_year_and_mission_with_the_kpis_of_that_group(con, in
             (date(2021, 1, 1), "MINUSMA", 1),
             (date(2022, 1, 1), "MINUSCA", 1),
         ]
+
+
+@pytest.mark.parametrize("by", [(), ("mission",), ("year",), ("nationality",), ("act_type",)])
+def test_the_sums_disclosure_control_relies_on_hold(con, by):
+    """metrics.api.KPI_ADDITIVE: each declared set of counts adds up to a shown count in every
+    row (persons harmed by outcome; case files by outcome; convicted ones by outcome), so a
+    hidden part could be worked out from the others if it were not declared."""
+    from metrics.api import KPI_ADDITIVE
+
+    totals = {KPI_ADDITIVE[0]: "persons_harmed", KPI_ADDITIVE[1]: "cases"}
+    totals[KPI_ADDITIVE[2]] = "convicted_cases"
+    df = metrics.kpis(con, Filters(), FULL, by=by)
+    assert len(df) > 0 and df["cases"].sum() > 0 and df["convicted_cases"].sum() > 0
+    for parts, total in totals.items():
+        assert (df[list(parts)].sum(axis=1) == df[total]).all(), (by, parts, total)
