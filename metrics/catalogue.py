@@ -787,3 +787,150 @@ def catalogue_frame() -> pd.DataFrame:
 def label(key: str, lang: str = "en") -> str:
     m = BY_KEY[key]
     return m.label_fr if lang == "fr" else m.label_en
+
+
+# French for the numerators and denominators above (keyed by the English text, which several
+# metrics share); tests/test_metrics_catalogue.py checks that every one has its French.
+TERMS_FR: dict[str, str] = {
+    "persons in the UN fatalities register (outcome killed)": (
+        "personnes inscrites au registre des décès de l'ONU (issue : tué)"
+    ),
+    "victims with outcome injured in case tracking": "victimes blessées (suivi des dossiers)",
+    "victims with outcome detained, or released after a non-abduction act": (
+        "victimes détenues, ou libérées après un acte autre qu'un enlèvement"
+    ),
+    "victims with outcome abducted, or released after an abduction": (
+        "victimes enlevées, ou libérées après un enlèvement"
+    ),
+    "persons killed by malicious acts (register)": (
+        "personnes tuées par des actes malveillants (registre)"
+    ),
+    "persons killed, every incident type (register)": (
+        "personnes tuées, tous types d'incident (registre)"
+    ),
+    "women killed (register) + women injured, detained or abducted (case tracking)": (
+        "femmes tuées (registre) + femmes blessées, détenues ou enlevées (suivi des dossiers)"
+    ),
+    "all persons killed, injured, detained or abducted, unknown gender included": (
+        "toutes les personnes tuées, blessées, détenues ou enlevées, genre inconnu compris"
+    ),
+    "persons of unknown gender (killed, injured, detained, abducted)": (
+        "personnes de genre inconnu (tuées, blessées, détenues, enlevées)"
+    ),
+    "all persons killed, injured, detained or abducted": (
+        "toutes les personnes tuées, blessées, détenues ou enlevées"
+    ),
+    "persons killed (register) x 1,000": "personnes tuées (registre) x 1 000",
+    "average monthly deployed strength over the months of the period with deployment data": (
+        "effectif déployé mensuel moyen, sur les mois de la période dont l'effectif est connu"
+    ),
+    "incidents in case tracking": "incidents du suivi des dossiers",
+    "national case files (one incident x one State)": (
+        "dossiers nationaux (un incident x un État)"
+    ),
+    "cases with an investigation_opened event": ("dossiers avec un événement « enquête ouverte »"),
+    "cases with an investigation opened": "dossiers avec une enquête ouverte",
+    "cases": "dossiers",
+    "cases with a suspect identified, arrested or prosecuted": (
+        "dossiers avec un suspect identifié, arrêté ou poursuivi"
+    ),
+    "cases with a suspect identified": "dossiers avec un suspect identifié",
+    "cases with an arrest event": "dossiers avec un événement « arrestation »",
+    "cases with an arrest": "dossiers avec une arrestation",
+    "cases with charges, a trial opened or a judgment": (
+        "dossiers avec inculpation, procès ouvert ou jugement"
+    ),
+    "cases prosecuted": "dossiers poursuivis",
+    "cases with at least one conviction (in person or in absentia)": (
+        "dossiers avec au moins une condamnation (contradictoire ou par contumace)"
+    ),
+    "cases with at least one conviction": "dossiers avec au moins une condamnation",
+    "persons concerned by arrest events (an event without a count is one person)": (
+        "personnes visées par des arrestations (un événement sans nombre compte une personne)"
+    ),
+    "persons convicted, in person or in absentia": (
+        "personnes condamnées, contradictoirement ou par contumace"
+    ),
+    "persons acquitted": "personnes acquittées",
+    "cases with a conviction in person, no acquittal and no conviction in absentia": (
+        "dossiers avec une condamnation contradictoire, sans acquittement ni condamnation "
+        "par contumace"
+    ),
+    "cases with a conviction plus acquittals or convictions in absentia": (
+        "dossiers avec une condamnation et des acquittements ou condamnations par contumace"
+    ),
+    "cases closed without prosecution, or judged with no conviction": (
+        "dossiers classés sans suite, ou jugés sans condamnation"
+    ),
+    "cases neither judged nor closed": "dossiers ni jugés ni classés",
+    "pending cases whose last event (or opening) is N days or more before the as-of date": (
+        "dossiers en cours dont le dernier événement (ou l'ouverture) date de N jours ou plus "
+        "avant la date de référence"
+    ),
+    "cases whose latest stage event (as of the as-of date) is the stage; 'reported' when no "
+    "stage event is recorded yet": (
+        "dossiers dont la dernière étape (à la date de référence) est celle-ci ; « signalé » "
+        "quand aucune étape n'est encore enregistrée"
+    ),
+    "days from incident to the first investigation_opened event": (
+        "jours entre l'incident et la première ouverture d'enquête"
+    ),
+    "days from incident to the first arrest event": (
+        "jours entre l'incident et la première arrestation"
+    ),
+    "days from incident to the first judgment (convicted, in absentia or acquitted)": (
+        "jours entre l'incident et le premier jugement (condamnation, par contumace ou "
+        "acquittement)"
+    ),
+    "Kaplan-Meier: cases at risk; cases without the event are censored at the as-of date (or "
+    "at closure)": (
+        "Kaplan-Meier : dossiers exposés ; les dossiers sans l'événement sont censurés à la date "
+        "de référence (ou à leur clôture)"
+    ),
+    "incidents whose first notification was sent within 24 h": (
+        "incidents dont la première notification a été envoyée dans les 24 h"
+    ),
+    "incidents whose first notification was sent within 72 h": (
+        "incidents dont la première notification a été envoyée dans les 72 h"
+    ),
+    "incidents": "incidents",
+    "hours from incident to first notification (median)": (
+        "heures entre l'incident et la première notification (médiane)"
+    ),
+    "incidents notified (never-notified incidents are left out)": (
+        "incidents notifiés (les incidents jamais notifiés sont exclus)"
+    ),
+    "notifications with an answer received (on or before the as-of date)": (
+        "notifications ayant reçu une réponse (au plus tard à la date de référence)"
+    ),
+    "notifications sent": "notifications envoyées",
+    "capacity-building activities started in the period": (
+        "activités de renforcement des capacités commencées dans la période"
+    ),
+    "participants (women + men + unknown)": "participants (femmes + hommes + inconnu)",
+    "women participants": "participantes",
+    "all participants, unknown gender included": "tous les participants, genre inconnu compris",
+    "suspects and accused recorded in the selected cases": (
+        "suspects et accusés enregistrés dans les dossiers sélectionnés"
+    ),
+    "incidents whose verification is not 'confirmed'": (
+        "incidents dont la vérification n'est pas « confirmé »"
+    ),
+    "victims (tracking) and register fatalities of unknown gender": (
+        "victimes (suivi) et décès du registre de genre inconnu"
+    ),
+    "victims and register fatalities": "victimes et décès du registre",
+    "(none: a count)": "(aucun : un compte)",
+    "cases with no event at all, or a later stage (arrest, prosecution, judgment) without an "
+    "investigation date, or a judgment without charges or trial date": (
+        "dossiers sans aucun événement, ou avec une étape avancée (arrestation, poursuite, "
+        "jugement) sans date d'enquête, ou un jugement sans date d'inculpation ni de procès"
+    ),
+}
+
+
+def term(text: str | None, lang: str) -> str | None:
+    """A numerator or denominator of the catalogue in `lang` (en or fr)."""
+    if text is None or lang != "fr":
+        return text
+    return TERMS_FR.get(text, text)

@@ -17,12 +17,43 @@ import streamlit as st  # noqa: E402
 from access.disclosure import is_marker, marked  # noqa: E402
 from ui import auth, charts  # noqa: E402
 from ui.formatting import fmt_date, fmt_int  # noqa: E402
-from ui.i18n import label  # noqa: E402
+from ui.i18n import has, label  # noqa: E402
 from ui.layout import PLOTLY_CONFIG, chart, definitions_popover, table  # noqa: E402
 from ui.shell import begin_page, country_name  # noqa: E402
 
 page = begin_page("cases", scope)
 lang = page.lang
+
+# the case page's detail tables: coded values as labels, States by name, dates in the
+# reader's language, column names from the message catalogue (col.<column>)
+CODED = {
+    "gender": "gender1",  # one person: Woman / Man, not the groups' Women / Men
+    "outcome": "outcome",
+    "personnel_category": "personnel",
+    "status": "suspect",
+    "channel": "channel",
+    "assistance_type": "assistance",
+    "age_band": "age",
+}
+STATES = ("nationality", "recipient_state", "host_state")
+DATES = ("sent_at", "answer_received_on", "start_date", "end_date")
+
+
+def detail_table(df: pd.DataFrame, name: str, key: str) -> None:
+    shown = df.copy()
+    for col, prefix in CODED.items():
+        if col in shown.columns:
+            shown[col] = [label(prefix, v, lang) if isinstance(v, str) else v for v in shown[col]]
+    for col in STATES:
+        if col in shown.columns:
+            shown[col] = [country_name(v, lang) if isinstance(v, str) else v for v in shown[col]]
+    for col in DATES:
+        if col in shown.columns:
+            shown[col] = [fmt_date(v, lang) for v in shown[col]]
+    names = {c: page.t(f"col.{c}") for c in shown.columns if has(f"col.{c}")}
+    table(shown, name, lang, key=key, names=names)
+
+
 STALLED_DAYS = 180
 LIST_LIMIT = 2000
 
@@ -105,26 +136,13 @@ if case_id:
             table(shown, f"case-{case_id}-events", lang, key="case_events")
     with right:
         st.subheader(page.t("cases.victims"))
-        vic = detail["victims"].copy()
-        for col, prefix in (
-            ("gender", "gender"),
-            ("outcome", "outcome"),
-            ("personnel_category", "personnel"),
-        ):
-            if col in vic.columns:
-                vic[col] = [label(prefix, v, lang) for v in vic[col]]
-        if "nationality" in vic.columns:
-            vic["nationality"] = [country_name(v, lang) for v in vic["nationality"]]
-        table(vic, f"case-{case_id}-victims", lang, key="case_victims")
+        detail_table(detail["victims"], f"case-{case_id}-victims", "case_victims")
         st.subheader(page.t("cases.suspects"))
-        sus = detail["suspects"].copy()
-        if "gender" in sus.columns:
-            sus["gender"] = [label("gender", v, lang) for v in sus["gender"]]
-        table(sus, f"case-{case_id}-suspects", lang, key="case_suspects")
+        detail_table(detail["suspects"], f"case-{case_id}-suspects", "case_suspects")
     st.subheader(page.t("cases.notifications"))
-    table(detail["notifications"], f"case-{case_id}-notifications", lang, key="case_notifications")
+    detail_table(detail["notifications"], f"case-{case_id}-notifications", "case_notifications")
     st.subheader(page.t("cases.assistance"))
-    table(detail["assistance"], f"case-{case_id}-assistance", lang, key="case_assistance")
+    detail_table(detail["assistance"], f"case-{case_id}-assistance", "case_assistance")
     st.stop()
 
 # ------------------------------------------------------------------ pipeline and list

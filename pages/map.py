@@ -41,13 +41,15 @@ with c1:
         key="map_mode",
     )
 points = pd.DataFrame()
+fell_back = False  # exact places asked for, areas shown (too many points)
 if mode in ("points", "hexagons"):
     points = page.metric("map_points", limit=POINTS_MAX + 1)
     if len(points) > POINTS_MAX or "lat" not in points.columns:
-        mode, points = "areas", pd.DataFrame()
+        mode, points, fell_back = "areas", pd.DataFrame(), True
 with c2:
     st.caption(page.t("map.click_note"))
-    if mode == "areas":
+    if mode == "areas" and (fell_back or not points_allowed):
+        # said only where exact places were withheld, not to a reader who chose areas
         st.caption(page.t("map.aggregated_note"))
 
 by_mission = page.metric("kpis", by=("mission",))

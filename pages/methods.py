@@ -14,8 +14,9 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from metrics import catalogue  # noqa: E402
+from metrics.catalogue import term  # noqa: E402
 from ui.formatting import fmt_date, fmt_int, fmt_pct  # noqa: E402
-from ui.layout import table  # noqa: E402
+from ui.layout import UNIT_LABELS, table  # noqa: E402
 from ui.shell import begin_page  # noqa: E402
 
 page = begin_page("methods", scope)
@@ -41,9 +42,11 @@ with tabs[0]:
             page.t("common.definition"): cat["description_fr"]
             if lang == "fr"
             else cat["description_en"],
-            page.t("common.numerator"): cat["numerator"],
-            page.t("common.denominator"): cat["denominator"],
-            page.t("common.unit"): cat["unit"],
+            page.t("common.numerator"): [term(x, lang) for x in cat["numerator"]],
+            page.t("common.denominator"): [term(x, lang) for x in cat["denominator"]],
+            page.t("common.unit"): [
+                UNIT_LABELS.get(lang, UNIT_LABELS["en"]).get(u, u) for u in cat["unit"]
+            ],
             page.t("data.question"): cat["question"],
             page.t("common.caveats"): cat["caveats"],
             page.t("data.filters"): cat["filters"],

@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 from access.disclosure import marked, protected_total  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
-from ui.formatting import fmt_days, fmt_int, fmt_month  # noqa: E402
+from ui.formatting import fmt_date, fmt_days, fmt_int, fmt_month  # noqa: E402
 from ui.layout import chart, definitions_popover, metric_label  # noqa: E402
 from ui.shell import begin_page  # noqa: E402
 
@@ -132,7 +132,35 @@ def series_panel(measures: tuple[str, ...], title_key: str, chart_key: str, defa
         on_select=lambda: click_to_period(chart_key, by_mission),
         names=names,
     )
+    partial = partial_period_note(df["period"])
+    if partial:
+        st.caption(partial)
     definitions_popover([measure] if measure else list(measures), lang)
+
+
+def partial_period_note(periods: pd.Series) -> str | None:
+    """A note when the last period drawn is cut short by the end of the data (2026 up to
+    31 Oct): its total is not comparable with the full periods before it."""
+    from ui import data
+
+    try:
+        end = (data.call("data_status", scope=None) or {}).get("latest_incident")
+    except Exception:  # no status: no note rather than a wrong one
+        return None
+    if end is None or periods.empty:
+        return None
+    upper = page.filters.upper_date
+    if upper is not None and upper < end:
+        end = upper
+    last = pd.Timestamp(max(periods)).date()
+    period_end = (
+        dt.date(last.year, 12, 31)
+        if freq == "year"
+        else (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+    )
+    if not (last <= end < period_end):
+        return None
+    return page.t("trends.partial_period", period=period_label(last), end=fmt_date(end, lang))
 
 
 left, right = st.columns(2, gap="large")

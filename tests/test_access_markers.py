@@ -406,3 +406,21 @@ def test_a_withheld_count_drawn_as_an_empty_bar_keeps_its_marker_on_the_chart():
     assert list(bar.text) == ["12", "<5", "0"]
     # Plotly writes no "auto" text on a bar of length 0: those go beside the bar
     assert list(bar.textposition) == ["auto", "outside", "outside"]
+
+
+def test_downloads_of_demonstration_data_say_so_in_the_file(demo_db, downloads):
+    """A CSV of the demo carries SYNTHETIC on every row (first column); an XLSX has an "about"
+    sheet with the demo notice, the reader's scope and the markers' meaning."""
+    from ui.export import SYNTHETIC_COLUMN
+    from ui.i18n import t
+
+    page_run("mali", "cases", "fr")
+    csv = csv_of(downloads, "case-files-by-stage")
+    assert csv.columns[0] == SYNTHETIC_COLUMN
+    assert set(csv[SYNTHETIC_COLUMN]) == {"SYNTHETIC"}
+    book = load_workbook(io.BytesIO(downloads["case-files-by-stage.xlsx"]()))
+    assert book.sheetnames[1] == "about" and book.active.title == book.sheetnames[0]
+    about = {r[0].value: r[1].value for r in book["about"].iter_rows()}
+    assert about[t("export.source", "fr")] == t("banner.demo", "fr")
+    assert about[t("export.scope", "fr")] == scope_of("mali").label
+    assert about[t("export.markers", "fr")] == t("export.markers_text", "fr")

@@ -75,3 +75,9 @@ def test_english_and_french_catalogues_have_the_same_keys():
 
     assert set(MESSAGES["en"]) == set(MESSAGES["fr"])
     assert all(MESSAGES["fr"][k].strip() for k in MESSAGES["fr"])
+    # a French string equal to the English one is a word both languages write alike, not a
+    # sentence left untranslated (the map legend once was)
+    alike = {"Missions", "Accident", "Total", "Source", "Mission", "Date", "Incidents"}
+    alike |= {"Police", "Suspects", "Participants", "Suspect", "Notification", "Note verbale"}
+    same = {MESSAGES["en"][k] for k in MESSAGES["en"] if MESSAGES["en"][k] == MESSAGES["fr"][k]}
+    assert same <= alike, same - alike

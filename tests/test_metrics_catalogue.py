@@ -67,3 +67,22 @@ def test_every_public_function_is_documented():
         obj = getattr(metrics, name)
         if callable(obj) and not isinstance(obj, type):
             assert f"### `{name}(" in text, name
+
+
+def test_every_numerator_and_denominator_has_its_french():
+    """The definition one click away reads in the reader's language, numerator and denominator
+    included (they were English on French pages)."""
+    from metrics.catalogue import TERMS_FR, term
+    from ui.layout import definition_text
+
+    for m in METRICS:
+        for text in (m.numerator, m.denominator):
+            if text:
+                assert text in TERMS_FR, f"{m.key}: no French for {text!r}"
+    assert term("cases", "fr") == "dossiers" and term("cases", "en") == "cases"
+    fr = definition_text("conviction_rate", "fr")
+    assert "Numérateur\u202f: dossiers avec au moins une condamnation" in fr
+    assert "Dénominateur\u202f: dossiers" in fr
+    assert "Numerator: cases with at least one conviction" in definition_text(
+        "conviction_rate", "en"
+    )

@@ -62,8 +62,22 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return safe_frame(_listy_to_text(df)).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """One-sheet XLSX; every text cell written as a string, never as a formula."""
+SYNTHETIC_COLUMN = "synthetic_demo_data"
+
+
+def mark_synthetic(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with a first column saying SYNTHETIC on every row: a CSV of demonstration data
+    carries its label wherever the file goes (a CSV has no place for a note)."""
+    out = df.copy()
+    out.insert(0, SYNTHETIC_COLUMN, "SYNTHETIC")
+    return out
+
+
+def to_xlsx_bytes(
+    df: pd.DataFrame, sheet_name: str = "data", about: list[tuple[str, str]] | None = None
+) -> bytes:
+    """XLSX of `df` on its first sheet; every text cell written as a string, never as a
+    formula. `about`: (label, value) rows written to a second sheet, "about" (provenance)."""
     frame = safe_frame(_listy_to_text(df))
     # timezone-aware datetimes are not supported by Excel
     for col in frame.columns:
@@ -79,6 +93,11 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
             width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
             sheet.set_column(i, i, min(width, 60))
         sheet.freeze_panes(1, 0)
+        if about:
+            info = pd.DataFrame(about, columns=["", " "]).map(neutralise)
+            info.to_excel(writer, sheet_name="about", index=False, header=False)
+            writer.sheets["about"].set_column(0, 0, 28)
+            writer.sheets["about"].set_column(1, 1, 90)
     return buffer.getvalue()
 
 

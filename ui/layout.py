@@ -11,9 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from metrics.catalogue import term
 from ui.charts import PLOTLY_CONFIG
-from ui.export import file_stem, to_csv_bytes, to_xlsx_bytes
-from ui.formatting import fmt_number, fmt_pct
+from ui.export import file_stem, mark_synthetic, to_csv_bytes, to_xlsx_bytes
+from ui.formatting import colon, fmt_number, fmt_pct
 from ui.i18n import t
 
 UNIT_LABELS = {
@@ -55,12 +56,12 @@ def definition_text(key: str, lang: str) -> str:
     if m is None:
         return ""
     desc = m.description_fr if lang == "fr" else m.description_en
-    lines = [desc, "", f"- {t('common.numerator', lang)}: {m.numerator}"]
+    c = colon(lang)
+    lines = [desc, "", f"- {t('common.numerator', lang)}{c}{term(m.numerator, lang)}"]
     if m.denominator:
-        lines.append(f"- {t('common.denominator', lang)}: {m.denominator}")
-    lines.append(
-        f"- {t('common.unit', lang)}: {UNIT_LABELS.get(lang, UNIT_LABELS['en']).get(m.unit, m.unit)}"
-    )
+        lines.append(f"- {t('common.denominator', lang)}{c}{term(m.denominator, lang)}")
+    unit = UNIT_LABELS.get(lang, UNIT_LABELS["en"]).get(m.unit, m.unit)
+    lines.append(f"- {t('common.unit', lang)}{c}{unit}")
     return "\n".join(lines)
 
 
@@ -119,6 +120,34 @@ def _export_logger(name: str, rows: int) -> Callable[[str], None]:
     return log
 
 
+def _provenance(lang: str) -> tuple[bool, list[tuple[str, str]]]:
+    """Whether the data are synthetic, and the rows of an XLSX export's "about" sheet: source,
+    data status, the reader's scope, when it was exported."""
+    from datetime import UTC, datetime
+
+    from ui import auth, data
+
+    try:
+        status = data.call("data_status", scope=None) or {}
+    except Exception:  # no database status: say nothing rather than guess
+        status = {}
+    get = status.get if isinstance(status, dict) else lambda k, d=None: getattr(status, k, d)
+    synthetic = bool(get("synthetic"))
+    try:
+        scope = auth.current_scope()
+    except Exception:  # sign-in stub
+        scope = None
+    rows = [
+        (t("export.source", lang), t("banner.demo", lang) if synthetic else t("app.title", lang)),
+        (t("status.last_updated", lang), str(get("last_updated") or "")),
+        (t("status.register_snapshot", lang), str(get("register_snapshot") or "")),
+        (t("export.scope", lang), (scope.label or scope.role) if scope else ""),
+        (t("export.exported", lang), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        (t("export.markers", lang), t("export.markers_text", lang)),
+    ]
+    return synthetic, rows
+
+
 def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
     """CSV (UTF-8 with BOM) and XLSX of exactly the table shown (formulas neutralised).
 
@@ -127,14 +156,15 @@ def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
     """
     stem = file_stem(name)
     log = _export_logger(stem, len(df))
+    synthetic, about = _provenance(lang)
 
     def csv() -> bytes:
         log("csv")
-        return to_csv_bytes(df)
+        return to_csv_bytes(mark_synthetic(df) if synthetic else df)
 
     def xlsx() -> bytes:
         log("xlsx")
-        return to_xlsx_bytes(df, sheet_name=stem)
+        return to_xlsx_bytes(df, sheet_name=stem, about=about)
 
     with st.container(horizontal=True, gap="small"):
         st.download_button(
@@ -304,11 +334,17 @@ def chart(
     percent_cols: Sequence[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> Any:
-    """A Plotly chart followed by its table (collapsed) with downloads (see `table`)."""
+    """A Plotly chart followed by its table (collapsed) with downloads (see `table`). A chart
+    whose bars and lines are all zero or withheld is replaced by a note saying so (an empty
+    axis from -1 to 1 says nothing); its table stays."""
     kwargs: dict[str, Any] = {"config": PLOTLY_CONFIG, "key": key, "theme": None}
     if on_select is not None:
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
-    event = st.plotly_chart(fig, **kwargs)
+    event = None
+    if nothing_to_draw(fig):
+        st.info(t("common.nothing_to_draw", lang))
+    else:
+        event = st.plotly_chart(fig, **kwargs)
     with st.expander(t("common.show_table", lang)):
         table(
             df,
@@ -320,6 +356,23 @@ def chart(
             names=names,
         )
     return event
+
+
+def nothing_to_draw(fig: go.Figure) -> bool:
+    """True when the figure has bars or lines and every value they draw is 0 or missing (a
+    withheld count is drawn as 0 or a gap)."""
+    judged = False
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter"):
+            return False
+        values = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        if values is None:
+            continue
+        judged = True
+        numbers = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
+        if (numbers.fillna(0) != 0).any():
+            return False
+    return judged
 
 
 def localise_columns(df: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

@@ -150,8 +150,21 @@ COMPACT_CSS = """
 PROJECTOR_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
-  [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 3rem; }
-  [data-testid="stMetricLabel"] p { font-size: 1.05rem; white-space: normal; }
+  /* large type, but scaled to the window: at 1440 px a fixed 3rem cut "21 %" to "2…" */
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {
+    font-size: clamp(1.6rem, 2.9vw, 3rem); text-overflow: clip; overflow: visible; }
+  /* labels wrap between words, never inside one ("investiga / ted") */
+  [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+    font-size: 1.05rem; white-space: normal; overflow-wrap: normal; word-break: normal;
+    text-overflow: clip; }
+  /* below 1700 px a row of six large tiles is too narrow for their words: three per row */
+  @media (max-width: 1700px) {
+    [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+      flex-wrap: wrap; row-gap: 1rem; }
+    [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
+      > [data-testid="stColumn"] {
+      flex: 1 1 calc(33.3% - 1rem) !important; min-width: calc(33.3% - 1rem) !important; }
+  }
 </style>
 """
 
