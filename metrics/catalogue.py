@@ -702,6 +702,20 @@ METRICS: tuple[Metric, ...] = (
         ASSISTANCE_FILTERS,
         "Unknown gender participants always included.",
     ),
+    _count(
+        "assistance_participants_unknown",
+        "person",
+        "For how many participants is the gender not recorded?",
+        "participants whose gender is not recorded",
+        "Participants of unknown gender",
+        "Participants de genre inconnu",
+        "Participants in capacity-building activities whose gender was not recorded.",
+        "Participants aux activités de renforcement des capacités dont le genre n'est pas "
+        "enregistré.",
+        ("assistance",),
+        ASSISTANCE_FILTERS,
+        "Counted in the participants and in the denominator of the share of women.",
+    ),
     _rate(
         "assistance_women_share",
         "person",
@@ -909,6 +923,7 @@ TERMS_FR: dict[str, str] = {
     ),
     "participants (women + men + unknown)": "participants (femmes + hommes + inconnu)",
     "women participants": "participantes",
+    "participants whose gender is not recorded": "participants dont le genre n'est pas enregistré",
     "all participants, unknown gender included": "tous les participants, genre inconnu compris",
     "suspects and accused recorded in the selected cases": (
         "suspects et accusés enregistrés dans les dossiers sélectionnés"

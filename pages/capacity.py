@@ -37,10 +37,11 @@ with cols[2]:
     # metrics withholds the share wherever women or the total is hidden
     kpi("assistance_women_share", fmt_pct(row.get("women_share"), lang), lang)
 with cols[3]:
-    st.metric(
-        page.t("capacity.unknown_participants"),
+    kpi(
+        "assistance_participants_unknown",
         fmt_int(row.get("participants_unknown"), lang),
-        border=True,
+        lang,
+        label_text=page.t("capacity.unknown_participants"),
     )
 
 left, right = st.columns(2, gap="large")
@@ -141,7 +142,13 @@ with right:
     )
     st.caption(page.t("states.click_caption"))
 definitions_popover(
-    ["assistance_activities", "assistance_participants", "assistance_women_share"], lang
+    [
+        "assistance_activities",
+        "assistance_participants",
+        "assistance_participants_unknown",
+        "assistance_women_share",
+    ],
+    lang,
 )
 
 st.subheader(page.t("capacity.focal_points"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from access.scope import Scope
-from ui.i18n import t
+from ui.i18n import has, t
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,10 @@ def navigation_pages(
     specs = page_specs(scope, every_page)
     sections: dict[str, list[st.Page]] = {}
     for spec in specs:
-        page = st.Page(spec.path, title=t(f"page.{spec.key}", lang), url_path=spec.url_path)
+        # the sidebar's name: a short one where the page title would be cut ("…points focaux")
+        short = f"nav.short.{spec.key}"
+        title = t(short if has(short) else f"page.{spec.key}", lang)
+        page = st.Page(spec.path, title=title, url_path=spec.url_path)
         sections.setdefault(t(f"nav.group.{spec.group}", lang), []).append(page)
     if specs:
         paths = {spec.key: spec.path for spec in specs}
