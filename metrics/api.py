@@ -1074,7 +1074,9 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
     """Each KPI for the period and the previous period of equal length, with the change.
 
     One row per metric: metric, label_en, label_fr, format, current, previous, change
-    (current - previous), change_pct (relative change for counts; null when previous is 0).
+    (current - previous), change_pct (relative change for counts; null when previous is 0),
+    current_withheld ('primary' when the current count is withheld as under the threshold,
+    'secondary' when withheld to protect one, else null: the reader's "<5" or "x").
     Incident-cohort definition: both periods count incidents (and their cases) in the period.
     """
     f, scope = _check_filters(filters), _check_scope(scope)
@@ -1119,9 +1121,10 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
     cur_row, prev_row = (
         dict(zip(d.columns, d.to_numpy(dtype=object)[0], strict=True)) for d in periods
     )
+    withheld = periods[0].attrs.get("disclosure", {}).get("cells", {})
     # built column by column (a frame from one dict per row cost about twice as much)
     names = ("metric", "label_en", "label_fr", "format", "current", "previous", "change")
-    cols: dict[str, list] = {c: [] for c in (*names, "change_pct")}
+    cols: dict[str, list] = {c: [] for c in (*names, "change_pct", "current_withheld")}
     for k in keys:
         c, p = cur_row[k], prev_row[k]
         c = None if pd.isna(c) else float(c)
@@ -1137,6 +1140,7 @@ def kpi_change(con: Con, filters: Filters | None, scope: Scope, keys=None) -> pd
         cols["previous"].append(p)
         cols["change"].append(change)
         cols["change_pct"].append((change / p) if (is_count and change is not None and p) else None)
+        cols["current_withheld"].append(next(iter(withheld.get(k, {}).values()), None))
     n = len(cols["metric"])
     for name, value in (
         ("period_from", start),

@@ -11,7 +11,8 @@ scope = require_page("overview")
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
-from access.disclosure import marked  # noqa: E402
+from access.disclosure import Marker, marked  # noqa: E402
+from access.settings import suppression_threshold  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
 from ui.formatting import (  # noqa: E402
@@ -85,9 +86,13 @@ for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
             if isinstance(row["change"], (int, float)) and not pd.isna(row["change"])
             else None
         )
+        current = row["current"]
+        if pd.isna(current) and isinstance(row.get("current_withheld"), str):
+            # a withheld count reads "<5" or "x", as in every table, not "–"
+            current = Marker(row["current_withheld"], suppression_threshold())
         kpi(
             key,
-            value_text(row["current"], row["format"]),
+            value_text(current, row["format"]),
             lang,
             delta_text=change_text(row),
             large=page.large,

@@ -117,10 +117,36 @@ def expected_tiles(filters, scope, lang="en") -> list[str]:
     from ui.formatting import fmt_int, fmt_pct
 
     change = metrics_call("kpi_change", filters, scope, keys=HEADLINE)
+    markers = {"primary": "<5", "secondary": "x"}
     return [
-        fmt_pct(r.current, lang) if r.format == "rate" else fmt_int(r.current, lang)
+        fmt_pct(r.current, lang)
+        if r.format == "rate"
+        else markers.get(r.current_withheld) or fmt_int(r.current, lang)
         for r in change.itertuples()
     ]
+
+
+def test_a_withheld_headline_count_reads_as_its_marker_on_the_briefing_screen(demo_db):
+    """On the briefing screen a headline count under the threshold reads "<5" (as every table
+    would), not the "–" of missing data: the first demo year where one is withheld."""
+    from datetime import date
+
+    from metrics.filters import Filters
+
+    scope = scope_of("friends")
+    for year in range(2013, 2027):
+        f = Filters(date_from=date(year, 1, 1), date_to=date(year, 12, 31))
+        change = metrics_call("kpi_change", f, scope, keys=HEADLINE)
+        if change["current_withheld"].notna().any():
+            break
+    else:
+        pytest.fail("the demo gives the briefing screen no withheld headline count")
+    params = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
+    at = run_page(signed_in("friends", params), None)
+    assert_clean(at)
+    shown = [m.value for m in at.metric]
+    assert shown == expected_tiles(f, scope)
+    assert {"<5", "x"} & set(shown), shown
 
 
 def test_overview_tiles_equal_metrics_and_follow_the_mission_filter(demo_db):
