@@ -1525,8 +1525,11 @@ def _generate(con: duckdb.DuckDBPyConnection, seed: int, scale: float) -> dict:
         d5 as (
             select *,
                 case when g_charge and f_trial then d_charge + 60 + cast(floor(pow(rnd(cn, 57), 2) * 900) as integer) end as d_trial,
+                -- closed without prosecution after the last step taken (d_det >= d_arrest >=
+                -- d_susp >= d_inv): no arrest or detention after the closure
                 case when f_inv and not g_charge and rnd(cn, 58) < p_closed
-                     then d_inv + 180 + cast(floor(rnd(cn, 59) * 1000) as integer) end as d_closed
+                     then greatest(d_inv + 180 + cast(floor(rnd(cn, 59) * 1000) as integer),
+                                   coalesce(d_det, d_arrest, d_susp, d_inv) + 30) end as d_closed
             from d4
         ),
         d6 as (
