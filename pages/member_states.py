@@ -8,6 +8,8 @@ from ui.auth import require_page
 
 scope = require_page("member_states")
 
+import unicodedata  # noqa: E402
+
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
@@ -35,7 +37,20 @@ RATE_MEASURES = ("investigation_rate_at_end", "conviction_rate_at_end")
 STEP_MEASURES = ("investigations_opened", "arrests", "prosecutions", "convictions")
 
 progress = page.metric("state_progress")
-shown_progress = marked(progress)  # small counts as "<5" / "x" in tables and labels
+
+
+# States in the order of their names in the reader's language (ISO3 order put Western Sahara
+# between Cyprus and Haiti). Rows are reordered, their labels kept: the disclosure record
+# names suppressed cells by row label, so markers stay on their cells.
+def name_key(code: str) -> str:
+    """Alphabetical as a reader expects it: accents and case ignored (Côte before Cyprus)."""
+    name = unicodedata.normalize("NFKD", country_name(code, lang))
+    return name.encode("ascii", "ignore").decode().casefold()
+
+
+by_name = sorted(range(len(progress)), key=lambda i: name_key(progress["host_state"].iloc[i]))
+shown_progress = marked(progress).iloc[by_name]  # small counts as "<5" / "x" in tables
+progress = progress.iloc[by_name]
 if len(progress):
     first = progress.iloc[0]
     st.caption(
