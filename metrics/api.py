@@ -117,8 +117,8 @@ KPI_COLUMNS = (
 KPI_COUNT_COLUMNS = tuple(
     c for c in KPI_COLUMNS if not c.endswith(("_rate", "_share", "_prosecuted"))
 )
-# Count columns that add up to another shown count, in every row (checked on the demo in
-# tests/test_access_suppression.py): persons harmed by outcome (total persons_harmed), case
+# Count columns that add up to another shown count, in every row (checked for five groupings
+# in tests/test_metrics_kpis.py): persons harmed by outcome (total persons_harmed), case
 # files by outcome (total cases), convicted case files by outcome (total convicted_cases).
 # Disclosure control treats each as a group with a public total, so a hidden cell is never
 # the difference of visible ones.

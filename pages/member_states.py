@@ -8,15 +8,21 @@ from ui.auth import require_page
 
 scope = require_page("member_states")
 
-import unicodedata  # noqa: E402
-
 import pandas as pd  # noqa: E402 - the guard runs before anything else
 import streamlit as st  # noqa: E402
 
 from access.disclosure import marked  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.filters import apply_selection  # noqa: E402
-from ui.formatting import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp, fmt_signed_int  # noqa: E402
+from ui.formatting import (  # noqa: E402
+    alphabetical,
+    fmt_date,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+    fmt_pp,
+    fmt_signed_int,
+)
 from ui.layout import chart, definitions_popover, metric_label, table  # noqa: E402
 from ui.shell import begin_page, country_name  # noqa: E402
 
@@ -42,13 +48,10 @@ progress = page.metric("state_progress")
 # States in the order of their names in the reader's language (ISO3 order put Western Sahara
 # between Cyprus and Haiti). Rows are reordered, their labels kept: the disclosure record
 # names suppressed cells by row label, so markers stay on their cells.
-def name_key(code: str) -> str:
-    """Alphabetical as a reader expects it: accents and case ignored (Côte before Cyprus)."""
-    name = unicodedata.normalize("NFKD", country_name(code, lang))
-    return name.encode("ascii", "ignore").decode().casefold()
-
-
-by_name = sorted(range(len(progress)), key=lambda i: name_key(progress["host_state"].iloc[i]))
+by_name = sorted(
+    range(len(progress)),
+    key=lambda i: alphabetical(country_name(progress["host_state"].iloc[i], lang)),
+)
 shown_progress = marked(progress).iloc[by_name]  # small counts as "<5" / "x" in tables
 progress = progress.iloc[by_name]
 if len(progress):

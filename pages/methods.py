@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 from metrics import catalogue  # noqa: E402
 from metrics.catalogue import term  # noqa: E402
 from ui.formatting import fmt_date, fmt_int, fmt_pct  # noqa: E402
-from ui.layout import UNIT_LABELS, table  # noqa: E402
+from ui.layout import table, unit_label  # noqa: E402
 from ui.shell import begin_page  # noqa: E402
 
 page = begin_page("methods", scope)
@@ -44,9 +44,7 @@ with tabs[0]:
             else cat["description_en"],
             page.t("common.numerator"): [term(x, lang) for x in cat["numerator"]],
             page.t("common.denominator"): [term(x, lang) for x in cat["denominator"]],
-            page.t("common.unit"): [
-                UNIT_LABELS.get(lang, UNIT_LABELS["en"]).get(u, u) for u in cat["unit"]
-            ],
+            page.t("common.unit"): [unit_label(u, lang) for u in cat["unit"]],
             page.t("data.question"): cat["question"],
             page.t("common.caveats"): cat["caveats"],
             page.t("data.filters"): cat["filters"],

@@ -143,10 +143,7 @@ def partial_period_note(periods: pd.Series) -> str | None:
     31 Oct): its total is not comparable with the full periods before it."""
     from ui import data
 
-    try:
-        end = (data.call("data_status", scope=None) or {}).get("latest_incident")
-    except Exception:  # no status: no note rather than a wrong one
-        return None
+    end = data.status().get("latest_incident")  # no status: no note rather than a wrong one
     if end is None or periods.empty:
         return None
     upper = page.filters.upper_date

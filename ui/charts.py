@@ -167,12 +167,11 @@ def lines(
     base_layout(fig, height=height, large=large, legend=series is not None)
     fig.update_layout(separators=separators(lang), hovermode="x unified")
     fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=".0%" if percent else ",d")
-    if not percent:
-        # counts: below 6, Plotly's ticks fall between whole numbers, which ",d" writes as
-        # "0 0 0 1 1 1"; one tick per unit instead
-        top = pd.to_numeric(df[y], errors="coerce").max() if len(df) else None
-        if top is None or not top == top or top < 6:
-            fig.update_yaxes(dtick=1)
+    top = pd.to_numeric(df[y], errors="coerce").astype("float64").max()  # NaN: none
+    if not percent and not top >= 6:
+        # counts below 6 (or none): Plotly's ticks fall between whole numbers, which ",d"
+        # writes as "0 0 0 1 1 1"; one tick per unit instead
+        fig.update_yaxes(dtick=1)
     fig.update_xaxes(title=x_title)
     return fig
 

@@ -95,6 +95,15 @@ def call(name: str, *args: Any, scope: Scope | None, **kwargs: Any) -> Any:
     )
 
 
+def status() -> dict:
+    """metrics.data_status (last update, register snapshot, latest incident, synthetic...),
+    cached; {} when there is no database to ask (callers then say nothing rather than guess)."""
+    try:
+        return call("data_status", scope=None) or {}
+    except Exception:  # noqa: BLE001 - no database, or not readable: nothing to tell
+        return {}
+
+
 def metric(name: str, scope: Scope, filters: Any, **kwargs: Any) -> Any:
     """metrics.<name>(cursor, filters, scope=scope, **kwargs): the common shape."""
     return call(name, filters, scope=scope, **kwargs)

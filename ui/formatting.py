@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from numbers import Number
 
 from babel.dates import format_date as _babel_date
@@ -164,6 +165,12 @@ def fmt_value(value: object, fmt: str, lang: str) -> str:
     if isinstance(value, float) and not math.isnan(value) and not value.is_integer():
         return fmt_number(value, lang)
     return fmt_int(value, lang)
+
+
+def alphabetical(name: str) -> str:
+    """Sort key for names as a reader expects them: accents and case ignored (Côte d'Ivoire
+    before Cyprus, Haïti among the H)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def colon(lang: str) -> str:

@@ -50,6 +50,11 @@ def metric_label(key: str, lang: str) -> str:
     return m.label_fr if lang == "fr" else m.label_en
 
 
+def unit_label(unit: str, lang: str) -> str:
+    """What a metric counts (incident, case, person...) in the reader's language."""
+    return UNIT_LABELS.get(lang, UNIT_LABELS["en"]).get(unit, unit)
+
+
 def definition_text(key: str, lang: str) -> str:
     """The catalogue's definition of a metric: description, numerator, denominator, unit."""
     m = metric_entry(key)
@@ -60,8 +65,7 @@ def definition_text(key: str, lang: str) -> str:
     lines = [desc, "", f"- {t('common.numerator', lang)}{c}{term(m.numerator, lang)}"]
     if m.denominator:
         lines.append(f"- {t('common.denominator', lang)}{c}{term(m.denominator, lang)}")
-    unit = UNIT_LABELS.get(lang, UNIT_LABELS["en"]).get(m.unit, m.unit)
-    lines.append(f"- {t('common.unit', lang)}{c}{unit}")
+    lines.append(f"- {t('common.unit', lang)}{c}{unit_label(m.unit, lang)}")
     return "\n".join(lines)
 
 
@@ -100,71 +104,60 @@ def definitions_popover(keys: Sequence[str], lang: str, *, label_text: str | Non
             st.markdown(definition_text(key, lang))
 
 
-def _export_logger(name: str, rows: int) -> Callable[[str], None]:
-    """Audit-log an export when the file is made (captures user and scope now: the download
-    callable runs outside the script's context)."""
+def _reader() -> tuple[Any, str | None] | None:
+    """The signed-in reader's Scope and user name, captured while the script runs (a download
+    callable runs outside the script's context); None under the sign-in stub."""
     try:
-        from access import audit
         from ui import auth
 
-        scope = auth.current_scope()
-        user = auth.current_user() if hasattr(auth, "current_user") else None
+        return auth.current_scope(), auth.current_user()
     except Exception:  # sign-in stub: nothing to log
-        return lambda fmt: None
-
-    def log(fmt: str) -> None:
-        audit.log_event(
-            "export", user=user, scope=scope, detail={"what": name, "rows": rows, "format": fmt}
-        )
-
-    return log
+        return None
 
 
-def _provenance(lang: str) -> tuple[bool, list[tuple[str, str]]]:
-    """Whether the data are synthetic, and the rows of an XLSX export's "about" sheet: source,
-    data status, the reader's scope, when it was exported."""
+def _about(status: dict, scope: Any, lang: str) -> list[tuple[str, str]]:
+    """The "about" sheet of an XLSX export: source (or the demo notice), data status, the
+    reader's scope, when it was exported, what the markers mean."""
     from datetime import UTC, datetime
 
-    from ui import auth, data
-
-    try:
-        status = data.call("data_status", scope=None) or {}
-    except Exception:  # no database status: say nothing rather than guess
-        status = {}
-    get = status.get if isinstance(status, dict) else lambda k, d=None: getattr(status, k, d)
-    synthetic = bool(get("synthetic"))
-    try:
-        scope = auth.current_scope()
-    except Exception:  # sign-in stub
-        scope = None
-    rows = [
-        (t("export.source", lang), t("banner.demo", lang) if synthetic else t("app.title", lang)),
-        (t("status.last_updated", lang), str(get("last_updated") or "")),
-        (t("status.register_snapshot", lang), str(get("register_snapshot") or "")),
+    source = t("banner.demo", lang) if status.get("synthetic") else t("app.title", lang)
+    return [
+        (t("export.source", lang), source),
+        (t("status.last_updated", lang), str(status.get("last_updated") or "")),
+        (t("status.register_snapshot", lang), str(status.get("register_snapshot") or "")),
         (t("export.scope", lang), (scope.label or scope.role) if scope else ""),
         (t("export.exported", lang), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         (t("export.markers", lang), t("export.markers_text", lang)),
     ]
-    return synthetic, rows
 
 
 def downloads(df: pd.DataFrame, name: str, lang: str, *, key: str) -> None:
     """CSV (UTF-8 with BOM) and XLSX of exactly the table shown (formulas neutralised).
 
     The bytes are made only when clicked (callable data, on_click='ignore': no rerun), and the
-    export is written to the audit log then.
+    export is written to the audit log then. Demonstration data say so in the file: a first
+    column in CSV, an "about" sheet in XLSX (built at the click, with its time).
     """
+    from access import audit
+    from ui import data
+
     stem = file_stem(name)
-    log = _export_logger(stem, len(df))
-    synthetic, about = _provenance(lang)
+    reader = _reader()
+    scope = reader[0] if reader else None
+    status = data.status()
+
+    def log(fmt: str) -> None:
+        if reader is not None:
+            detail = {"what": stem, "rows": len(df), "format": fmt}
+            audit.log_event("export", user=reader[1], scope=scope, detail=detail)
 
     def csv() -> bytes:
         log("csv")
-        return to_csv_bytes(mark_synthetic(df) if synthetic else df)
+        return to_csv_bytes(mark_synthetic(df) if status.get("synthetic") else df)
 
     def xlsx() -> bytes:
         log("xlsx")
-        return to_xlsx_bytes(df, sheet_name=stem, about=about)
+        return to_xlsx_bytes(df, sheet_name=stem, about=_about(status, scope, lang))
 
     with st.container(horizontal=True, gap="small"):
         st.download_button(

@@ -162,7 +162,7 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: Mapping[str, obj
         # Land and borders come from the style on our host (static/map-style.json: the GeoJSON
         # as a MapLibre source, no tiles from anywhere). MapLibre cuts the GeoJSON in a web
         # worker; as a deck.gl GeoJsonLayer its outlines blocked the page ~3.8 s per visit in
-        # headless chromium (map ready 5.8-7.6 s, now 2.5-2.8 s).
+        # headless chromium (map ready 5.8-7.6 s, now 2.1-2.5 s).
         map_style=MAP_STYLE_URL,
         map_provider="carto",  # "use a MapLibre base map": the style is ours, Carto is not asked
         tooltip=dict(tooltip),

@@ -206,7 +206,7 @@ def _warm_up() -> None:
             fmt_date("2024-01-31", lang)
         _reference_names()
         if data.database_exists():
-            data.call("data_status", scope=None)  # opens the cached connection; every header
+            data.status()  # opens the cached connection; every header
     except Exception:  # noqa: BLE001, S110 - best effort
         pass
     gc.collect()
@@ -287,14 +287,11 @@ def status_line(page: PageContext) -> None:
     from ui import data
     from ui.formatting import colon, fmt_date
 
-    try:
-        status = data.call("data_status", scope=None)
-    except Exception:  # the page still renders; the status line says nothing rather than lie
-        status = None
+    status = data.status()  # {} without a database: the status line says nothing
     lang = page.lang
     if not status:
         return
-    get = status.get if isinstance(status, dict) else lambda k, d=None: getattr(status, k, d)
+    get = status.get
     parts = [
         f"{t('status.last_updated', lang)}{colon(lang)}**{fmt_date(get('last_updated'), lang)}**",
         f"{t('status.verified_up_to', lang)}{colon(lang)}**{fmt_date(get('verified_up_to'), lang)}**",
@@ -349,13 +346,15 @@ def filter_choices(
     scope: Scope | None, lang: str
 ) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
     """Valid values of the mission / host State / nationality filters, with display names."""
+    from ui.formatting import alphabetical
+
     mission_names, country_names, mission_hosts = _reference_names()
     missions = sorted(mission_names[lang])
     hosts = sorted(
         {h for hs in mission_hosts.values() for h in hs},
-        key=lambda c: country_names[lang].get(c, c),
+        key=lambda c: alphabetical(country_names[lang].get(c, c)),
     )
-    nats = sorted(country_names[lang], key=lambda c: country_names[lang][c])
+    nats = sorted(country_names[lang], key=lambda c: alphabetical(country_names[lang][c]))
     options = {"mission": missions, "host": hosts, "nat": nats}
     names = {
         "mission": {c: c for c in missions},
